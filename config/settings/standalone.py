@@ -1,0 +1,189 @@
+"""Standalone deployment: signals-haarlem on its own Signalen-compatible core.
+
+Embedded defaults (one command, one machine): SQLite, eager Celery, local media folder, a local
+OIDC provider (django-oauth-toolkit) and console mail. Every default is replaced through the
+environment in production: DATABASE_URL, CELERY_BROKER_URL, AWS_STORAGE_BUCKET_NAME, OIDC_JWKS_URL,
+EMAIL_HOST, ELASTICSEARCH_URL.
+"""
+from pathlib import Path
+
+import dj_database_url
+
+from .base import *  # noqa: F401,F403
+from .base import BASE_DIR, HAARLEM_APPS, env, env_bool, env_int, env_list
+
+DEBUG = env_bool('DEBUG', False)
+SECRET_KEY = env('SECRET_KEY', 'insecure-local-only-' + 'change-me-in-production')
+ALLOWED_HOSTS = env_list('ALLOWED_HOSTS', '127.0.0.1,localhost,[::1]')
+CSRF_TRUSTED_ORIGINS = env_list('CSRF_TRUSTED_ORIGINS', '')
+VAR_DIR = Path(env('VAR_DIR', str(BASE_DIR / 'var')))
+
+INSTALLED_APPS = [
+    'django.contrib.admin',
+    'django.contrib.auth',
+    'django.contrib.contenttypes',
+    'django.contrib.sessions',
+    'django.contrib.messages',
+    'django.contrib.staticfiles',
+    'corsheaders',
+    'rest_framework',
+    'drf_spectacular',
+    'oauth2_provider',
+    'django_celery_beat',
+    'signals_haarlem.standalone',
+    *HAARLEM_APPS,
+]
+
+MIDDLEWARE = [
+    'django.middleware.security.SecurityMiddleware',
+    'whitenoise.middleware.WhiteNoiseMiddleware',
+    'corsheaders.middleware.CorsMiddleware',
+    'django.contrib.sessions.middleware.SessionMiddleware',
+    'django.middleware.locale.LocaleMiddleware',
+    'django.middleware.common.CommonMiddleware',
+    'django.middleware.csrf.CsrfViewMiddleware',
+    'django.contrib.auth.middleware.AuthenticationMiddleware',
+    'django.contrib.messages.middleware.MessageMiddleware',
+    'django.middleware.clickjacking.XFrameOptionsMiddleware',
+]
+
+ROOT_URLCONF = 'config.urls'
+WSGI_APPLICATION = 'config.wsgi.application'
+
+TEMPLATES = [{
+    'BACKEND': 'django.template.backends.django.DjangoTemplates',
+    'DIRS': [],
+    'APP_DIRS': True,
+    'OPTIONS': {'context_processors': [
+        'django.template.context_processors.debug',
+        'django.template.context_processors.request',
+        'django.contrib.auth.context_processors.auth',
+        'django.contrib.messages.context_processors.messages',
+    ]},
+}]
+
+DATABASES = {
+    'default': dj_database_url.parse(
+        env('DATABASE_URL', f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), conn_max_age=env_int('DB_CONN_MAX_AGE', 60),
+    ),
+}
+if DATABASES['default']['ENGINE'].endswith('sqlite3'):
+    # A busy timeout (and WAL, switched on by the standalone app on connect) lets the embedded default
+    # take concurrent writers without "database is locked".
+    DATABASES['default']['OPTIONS'] = {'timeout': 20}
+    DATABASES['default']['CONN_MAX_AGE'] = 0
+DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
+
+STATIC_URL = '/static/'
+STATIC_ROOT = VAR_DIR / 'static'
+MEDIA_URL = '/media/'
+MEDIA_ROOT = Path(env('MEDIA_ROOT', str(VAR_DIR / 'media')))
+
+# Files: the local folder by default, S3 (or an S3-compatible store) when a bucket is configured.
+AWS_STORAGE_BUCKET_NAME = env('AWS_STORAGE_BUCKET_NAME', '')
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env('AWS_S3_ENDPOINT_URL') or None
+    AWS_S3_REGION_NAME = env('AWS_S3_REGION_NAME', 'eu-west-1')
+    AWS_QUERYSTRING_AUTH = True
+    AWS_QUERYSTRING_EXPIRE = env_int('AWS_QUERYSTRING_EXPIRE', 3600)
+    AWS_DEFAULT_ACL = None
+    DEFAULT_FILE_STORAGE_BACKEND = 'storages.backends.s3.S3Storage'
+else:
+    DEFAULT_FILE_STORAGE_BACKEND = 'django.core.files.storage.FileSystemStorage'
+STORAGES = {
+    'default': {'BACKEND': DEFAULT_FILE_STORAGE_BACKEND},
+    'staticfiles': {'BACKEND': 'whitenoise.storage.CompressedStaticFilesStorage'
+                    if not DEBUG else 'django.contrib.staticfiles.storage.StaticFilesStorage'},
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator'},
+    {'NAME': 'django.contrib.auth.password_validation.CommonPasswordValidator'},
+]
+LOGIN_URL = '/werkplek/login/'
+LOGIN_REDIRECT_URL = '/werkplek/'
+
+REST_FRAMEWORK = {
+    'DEFAULT_AUTHENTICATION_CLASSES': [
+        'signals_haarlem.standalone.auth.JWTAuthentication',
+    ],
+    'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated'],
+    'DEFAULT_RENDERER_CLASSES': ['rest_framework.renderers.JSONRenderer',
+                                 'rest_framework.renderers.BrowsableAPIRenderer'],
+    'DEFAULT_PAGINATION_CLASS': 'signals_haarlem.standalone.api.pagination.LinkHeaderPagination',
+    'PAGE_SIZE': 100,
+    'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema',
+    'UNAUTHENTICATED_USER': 'django.contrib.auth.models.AnonymousUser',
+    'DEFAULT_THROTTLE_RATES': {'public_create': env('PUBLIC_THROTTLE_RATE', '120/minute')},
+    'EXCEPTION_HANDLER': 'signals_haarlem.standalone.api.exceptions.exception_handler',
+}
+SPECTACULAR_SETTINGS = {
+    'TITLE': 'Signalen API (signals-haarlem)',
+    'DESCRIPTION': 'Signalen v1 API with Haarlem\'s triage, complaints, partners and monitoring.',
+    'VERSION': '1',
+    'SERVE_INCLUDE_SCHEMA': False,
+    'COMPONENT_SPLIT_REQUEST': True,
+}
+
+# Login. The frontend and scripts send "Authorization: Bearer <JWT>". By default the embedded
+# django-oauth-toolkit provider signs RS256 tokens with OIDC_RSA_PRIVATE_KEY (a key generated into
+# VAR_DIR on first run); in production point OIDC_JWKS_URL at the municipality's provider.
+SIGNALS_AUTH = {
+    'JWKS_URL': env('OIDC_JWKS_URL', ''),
+    'HS256_SECRET': env('JWT_HS256_SECRET', ''),
+    'AUDIENCE': env('OIDC_AUDIENCE', ''),
+    'ISSUER': env('OIDC_ISSUER', ''),
+    'USER_ID_FIELDS': env_list('OIDC_USER_ID_FIELDS', 'email,sub'),
+    'LEEWAY_SECONDS': env_int('JWT_LEEWAY_SECONDS', 10),
+}
+OAUTH2_PROVIDER = {
+    'OIDC_ENABLED': True,
+    'OIDC_RSA_PRIVATE_KEY_FILE': str(VAR_DIR / 'oidc.key'),
+    'ACCESS_TOKEN_EXPIRE_SECONDS': env_int('ACCESS_TOKEN_EXPIRE_SECONDS', 8 * 3600),
+    'SCOPES': {'openid': 'OpenID Connect', 'email': 'E-mailadres', 'profile': 'Profiel'},
+    'ALLOWED_REDIRECT_URI_SCHEMES': ['http', 'https'],
+}
+
+CORS_ALLOWED_ORIGINS = env_list('CORS_ALLOWED_ORIGINS', 'http://127.0.0.1:3000,http://localhost:3000,'
+                                                         'http://127.0.0.1:3001,http://localhost:3001')
+CORS_URLS_REGEX = r'^/signals/.*$'
+CORS_EXPOSE_HEADERS = ['Link', 'X-Total-Count']
+CORS_ALLOW_HEADERS = ['accept', 'authorization', 'content-type', 'x-csrftoken', 'x-requested-with']
+
+# Celery: eager (in-process) unless a broker is configured.
+CELERY_BROKER_URL = env('CELERY_BROKER_URL', '')
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or env_bool('CELERY_TASK_ALWAYS_EAGER', False)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_RESULT_BACKEND = None
+CELERY_TIMEZONE = 'Europe/Amsterdam'
+CELERY_BEAT_SCHEDULER = 'django_celery_beat.schedulers:DatabaseScheduler'
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+EMAIL_BACKEND = env('EMAIL_BACKEND', 'django.core.mail.backends.smtp.EmailBackend' if env('EMAIL_HOST')
+                    else 'django.core.mail.backends.console.EmailBackend')
+EMAIL_HOST = env('EMAIL_HOST', 'localhost')
+EMAIL_PORT = env_int('EMAIL_PORT', 25)
+EMAIL_USE_TLS = env_bool('EMAIL_USE_TLS', False)
+EMAIL_HOST_USER = env('EMAIL_HOST_USER', '')
+EMAIL_HOST_PASSWORD = env('EMAIL_HOST_PASSWORD', '')
+DEFAULT_FROM_EMAIL = env('DEFAULT_FROM_EMAIL', 'Gemeente Haarlem <noreply@haarlem.nl>')
+
+# Signalen defaults (names as upstream).
+SIGNALS_BOUNDING_BOX = [float(x) for x in env_list('BOUNDING_BOX', '3.3,50.7,7.3,53.6')]
+SIGNALS_MAX_UPLOAD_BYTES = env_int('MAX_UPLOAD_BYTES', 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
+SESSION_COOKIE_SECURE = env_bool('SESSION_COOKIE_SECURE', False)
+CSRF_COOKIE_SECURE = env_bool('CSRF_COOKIE_SECURE', False)
+SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') if env_bool('BEHIND_PROXY', False) else None
+USE_X_FORWARDED_HOST = env_bool('BEHIND_PROXY', False)
+
+LOGGING = {
+    'version': 1,
+    'disable_existing_loggers': False,
+    'formatters': {'plain': {'format': '%(asctime)s %(levelname)s %(name)s %(message)s'}},
+    'handlers': {'console': {'class': 'logging.StreamHandler', 'formatter': 'plain'}},
+    'root': {'handlers': ['console'], 'level': env('LOG_LEVEL', 'INFO')},
+    'loggers': {'django.db.backends': {'level': 'WARNING'}},
+}

@@ -1,0 +1,141 @@
+"""Django admin for the standalone core: admins configure categories, their service norms and
+departments here as well as in the backoffice. Signals themselves are read-only here: every change
+goes through `Signal.actions`, so history and hooks are never skipped."""
+from django.contrib import admin
+
+from . import models
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ServiceLevelObjectiveInline(admin.TabularInline):
+    model = models.ServiceLevelObjective
+    extra = 1
+    can_delete = False
+    fields = ('n_days', 'use_calendar_days', 'created_at')
+    readonly_fields = ('created_at',)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a new norm is a new record; the newest counts
+
+
+class CategoryDepartmentInline(admin.TabularInline):
+    model = models.CategoryDepartment
+    extra = 1
+    autocomplete_fields = ('department',)
+
+
+@admin.register(models.Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ('name', 'slug', 'parent', 'is_active', 'is_public_accessible')
+    list_filter = ('is_active', 'is_public_accessible', ('parent', admin.RelatedOnlyFieldListFilter))
+    search_fields = ('name', 'slug', 'public_name')
+    inlines = (ServiceLevelObjectiveInline, CategoryDepartmentInline)
+    list_select_related = ('parent',)
+
+
+@admin.register(models.Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ('code', 'name', 'is_intern', 'can_direct')
+    search_fields = ('code', 'name')
+    list_filter = ('is_intern', 'can_direct')
+
+
+@admin.register(models.ServiceLevelObjective)
+class ServiceLevelObjectiveAdmin(admin.ModelAdmin):
+    list_display = ('category', 'n_days', 'use_calendar_days', 'created_at')
+    list_select_related = ('category', 'category__parent')
+    readonly_fields = ('created_at',)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ('name', 'order', 'is_active', 'is_public', 'can_be_selected')
+    list_editable = ('order', 'is_active', 'can_be_selected')
+
+
+class StatusInline(ReadOnlyInline):
+    model = models.Status
+    fk_name = '_signal'
+    fields = ('state', 'text', 'user', 'created_at')
+
+
+class NoteInline(ReadOnlyInline):
+    model = models.Note
+    fk_name = '_signal'
+    fields = ('text', 'created_by', 'created_at')
+
+
+class HistoryInline(ReadOnlyInline):
+    model = models.History
+    fk_name = '_signal'
+    fields = ('when', 'who', 'action', 'description')
+
+
+@admin.register(models.Signal)
+class SignalAdmin(admin.ModelAdmin):
+    list_display = ('id', 'created_at', 'status', 'category_assignment', 'source')
+    list_select_related = ('status', 'category_assignment__category')
+    search_fields = ('id', 'text')
+    date_hierarchy = 'created_at'
+    inlines = (StatusInline, NoteInline, HistoryInline)
+    readonly_fields = [f.name for f in models.Signal._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ('_signal', 'file', 'mimetype', 'public', 'created_at')
+    readonly_fields = ('_signal', 'file', 'mimetype', 'is_image', 'created_by', 'created_at')
+    list_select_related = ('_signal',)
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """History-like records: visible to admins, never edited or deleted."""
+    list_select_related = ('_signal',)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for model in (models.Status, models.CategoryAssignment, models.Location, models.Reporter, models.Priority,
+              models.Type, models.Note, models.SignalUser, models.History):
+    admin.site.register(model, AppendOnlyAdmin)
+
+
+@admin.register(models.SignalDepartments)
+class SignalDepartmentsAdmin(AppendOnlyAdmin):
+    list_display = ('_signal', 'relation_type', 'updated_at')
+
+
+@admin.register(models.Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ('user', 'created_at')
+    filter_horizontal = ('departments',)
+    search_fields = ('user__username', 'user__email')

@@ -1,0 +1,410 @@
+"""Models of the Signalen-compatible core, with upstream Signalen's names and relations.
+
+A signal points at its *current* status, category assignment, location, reporter, priority, type
+and user assignment; every earlier one stays as a row pointing back at the signal (`_signal`), so
+those tables are the append-only history of each aspect. `History` adds one readable line per change
+(who, when, what), which is what the backoffice's history tab shows.
+"""
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from . import workflow
+from .managers import SignalManager
+
+
+class AppendOnlyModel(models.Model):
+    """A record that is written once and never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(f'{self.__class__.__name__} is append-only; add a new record instead.')
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f'{self.__class__.__name__} is append-only; it cannot be deleted.')
+
+
+class Department(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=255)
+    is_intern = models.BooleanField(default=True)
+    can_direct = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ('name',)
+        verbose_name = 'afdeling'
+        verbose_name_plural = 'afdelingen'
+
+    def __str__(self):
+        return f'{self.code} ({self.name})'
+
+
+class Category(models.Model):
+    parent = models.ForeignKey('self', null=True, blank=True, on_delete=models.PROTECT, related_name='children')
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=255)
+    public_name = models.CharField(max_length=255, null=True, blank=True)
+    is_public_accessible = models.BooleanField(default=False)
+    handling = models.CharField(max_length=20, blank=True, default='REST')
+    handling_message = models.TextField(null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    icon = models.FileField(upload_to='categories/icons/', null=True, blank=True)
+    configuration = models.JSONField(default=dict, blank=True)
+    departments = models.ManyToManyField(Department, through='CategoryDepartment', related_name='categories',
+                                         blank=True)
+
+    class Meta:
+        ordering = ('name',)
+        verbose_name = 'categorie'
+        verbose_name_plural = 'categorieën'
+        constraints = [models.UniqueConstraint(fields=['parent', 'slug'], name='signals_category_unique_slug')]
+
+    def __str__(self):
+        return f'{self.name} ({self.parent.name})' if self.parent_id else self.name
+
+    @property
+    def is_parent(self):
+        return self.parent_id is None
+
+    def current_slo(self):
+        """The newest service-level objective, or None."""
+        slos = getattr(self, '_prefetched_objects_cache', {}).get('slo')
+        if slos is not None:
+            return max(slos, key=lambda s: (s.created_at, s.pk), default=None)
+        return self.slo.order_by('-created_at', '-pk').first()
+
+
+class CategoryDepartment(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE)
+    is_responsible = models.BooleanField(default=False)
+    can_view = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=['category', 'department'],
+                                               name='signals_categorydepartment_unique')]
+        verbose_name = 'afdeling van categorie'
+        verbose_name_plural = 'afdelingen van categorie'
+
+
+class ServiceLevelObjective(AppendOnlyModel):
+    """The service norm of a category; the newest one counts."""
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name='slo')
+    n_days = models.PositiveIntegerField()
+    use_calendar_days = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ('-created_at',)
+        verbose_name = 'servicenorm'
+        verbose_name_plural = 'servicenormen'
+
+    def __str__(self):
+        unit = 'kalenderdagen' if self.use_calendar_days else 'werkdagen'
+        return f'{self.n_days} {unit}'
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=128, unique=True)
+    description = models.TextField(blank=True, default='')
+    order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    is_public = models.BooleanField(default=False)
+    can_be_selected = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ('order', 'name')
+        verbose_name = 'bron'
+        verbose_name_plural = 'bronnen'
+
+    def __str__(self):
+        return self.name
+
+
+class Signal(models.Model):
+    signal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    text = models.CharField(max_length=3000)
+    text_extra = models.CharField(max_length=10000, blank=True, default='')
+    incident_date_start = models.DateTimeField()
+    incident_date_end = models.DateTimeField(null=True, blank=True)
+    operational_date = models.DateTimeField(null=True, blank=True)
+    expire_date = models.DateTimeField(null=True, blank=True)
+    extra_properties = models.JSONField(null=True, blank=True)
+    parent = models.ForeignKey('self', null=True, blank=True, on_delete=models.PROTECT, related_name='children')
+    source = models.CharField(max_length=128, default='online')
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The current record of each aspect (older ones remain, pointing back through `_signal`).
+    location = models.OneToOneField('Location', null=True, on_delete=models.SET_NULL, related_name='+')
+    status = models.OneToOneField('Status', null=True, on_delete=models.SET_NULL, related_name='+')
+    category_assignment = models.OneToOneField('CategoryAssignment', null=True, on_delete=models.SET_NULL,
+                                               related_name='+')
+    reporter = models.OneToOneField('Reporter', null=True, on_delete=models.SET_NULL, related_name='+')
+    priority = models.OneToOneField('Priority', null=True, on_delete=models.SET_NULL, related_name='+')
+    type_assignment = models.OneToOneField('Type', null=True, on_delete=models.SET_NULL, related_name='+')
+    user_assignment = models.OneToOneField('SignalUser', null=True, on_delete=models.SET_NULL, related_name='+')
+
+    objects = models.Manager()
+    actions = SignalManager()
+
+    class Meta:
+        ordering = ('-created_at',)
+        verbose_name = 'melding'
+        verbose_name_plural = 'meldingen'
+        permissions = [
+            ('sia_read', 'Leesrechten algemeen'),
+            ('sia_write', 'Schrijfrechten algemeen'),
+            ('sia_can_view_all_categories', 'Bekijk all categorieën (overschrijft categorie rechten)'),
+            ('sia_can_view_contact_details', 'Inzien van contactgegevens melder'),
+            ('sia_signal_create_initial', 'Melding aanmaken'),
+            ('sia_signal_create_note', 'Notitie toevoegen bij melding'),
+            ('sia_signal_change_status', 'Wijzigen van status van melding'),
+            ('sia_signal_change_category', 'Wijzigen van categorie van melding'),
+            ('sia_signal_export', 'Meldingen exporteren'),
+            ('sia_signal_report', 'Rapportage beheren'),
+            ('sia_split', 'Splitsen van een melding'),
+        ]
+
+    def __str__(self):
+        return self.id_display
+
+    @property
+    def id_display(self):
+        return f'SIG-{self.pk}'
+
+    @property
+    def is_parent(self):
+        return self.children.exists()
+
+    @property
+    def is_child(self):
+        return self.parent_id is not None
+
+    @property
+    def category(self):
+        return self.category_assignment.category if self.category_assignment_id else None
+
+
+class SignalRecord(AppendOnlyModel):
+    """Base of every per-aspect record: belongs to one signal (`_signal`), written once."""
+    created_by = models.EmailField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ('-created_at', '-pk')
+
+
+class Status(SignalRecord):
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='statuses')
+    state = models.CharField(max_length=20, choices=workflow.STATUS_CHOICES, default=workflow.GEMELD)
+    text = models.CharField(max_length=10000, null=True, blank=True)
+    user = models.EmailField(null=True, blank=True)
+    target_api = models.CharField(max_length=250, null=True, blank=True)
+    extra_properties = models.JSONField(null=True, blank=True)
+    send_email = models.BooleanField(default=False)
+    email_override = models.EmailField(null=True, blank=True)
+
+    class Meta(SignalRecord.Meta):
+        verbose_name = 'status'
+        verbose_name_plural = 'statussen'
+        indexes = [models.Index(fields=['state'])]
+
+    def __str__(self):
+        return workflow.label(self.state)
+
+    @property
+    def state_display(self):
+        return workflow.label(self.state)
+
+
+class CategoryAssignment(SignalRecord):
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='category_assignments')
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name='category_assignments')
+    text = models.CharField(max_length=10000, null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    deadline_factor_3 = models.DateTimeField(null=True, blank=True)
+    stored_handling_message = models.TextField(null=True, blank=True)
+
+    class Meta(SignalRecord.Meta):
+        verbose_name = 'categorietoewijzing'
+        verbose_name_plural = 'categorietoewijzingen'
+
+
+class Location(SignalRecord):
+    """Where it is. `geometrie` is a GeoJSON Point [lon, lat]; lon and lat are kept as columns too,
+    so nearby-signal lookups can use an index on the database without spatial extensions."""
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='locations')
+    geometrie = models.JSONField()
+    lon = models.FloatField()
+    lat = models.FloatField()
+    stadsdeel = models.CharField(max_length=100, null=True, blank=True)
+    buurt_code = models.CharField(max_length=10, null=True, blank=True)
+    area_type_code = models.CharField(max_length=256, null=True, blank=True)
+    area_code = models.CharField(max_length=256, null=True, blank=True)
+    area_name = models.CharField(max_length=256, null=True, blank=True)
+    address = models.JSONField(null=True, blank=True)
+    address_text = models.CharField(max_length=256, blank=True, default='')
+    postcode = models.CharField(max_length=10, null=True, blank=True)
+    extra_properties = models.JSONField(null=True, blank=True)
+    bag_validated = models.BooleanField(default=False)
+
+    class Meta(SignalRecord.Meta):
+        verbose_name = 'locatie'
+        verbose_name_plural = 'locaties'
+        indexes = [models.Index(fields=['lat', 'lon'])]
+
+
+class Reporter(SignalRecord):
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='reporters')
+    email = models.EmailField(blank=True, default='')
+    phone = models.CharField(max_length=17, blank=True, default='')
+    sharing_allowed = models.BooleanField(default=False)
+    allows_contact = models.BooleanField(default=True)
+    email_anonymized = models.BooleanField(default=False)
+    phone_anonymized = models.BooleanField(default=False)
+
+    class Meta(SignalRecord.Meta):
+        verbose_name = 'melder'
+        verbose_name_plural = 'melders'
+        indexes = [models.Index(fields=['email']), models.Index(fields=['phone'])]
+
+
+class Priority(SignalRecord):
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='priorities')
+    PRIORITY_LOW = 'low'
+    PRIORITY_NORMAL = 'normal'
+    PRIORITY_HIGH = 'high'
+    PRIORITY_CHOICES = ((PRIORITY_LOW, 'Laag'), (PRIORITY_NORMAL, 'Normaal'), (PRIORITY_HIGH, 'Hoog'))
+    priority = models.CharField(max_length=10, choices=PRIORITY_CHOICES, default=PRIORITY_NORMAL)
+
+    class Meta(SignalRecord.Meta):
+        verbose_name = 'urgentie'
+        verbose_name_plural = 'urgenties'
+
+
+class Type(SignalRecord):
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='types')
+    SIGNAL = 'SIG'
+    REQUEST = 'REQ'
+    QUESTION = 'QUE'
+    COMPLAINT = 'COM'
+    MAINTENANCE = 'MAI'
+    PROJECT = 'PRJ'
+    CHOICES = ((SIGNAL, 'Melding'), (REQUEST, 'Aanvraag'), (QUESTION, 'Vraag'), (COMPLAINT, 'Klacht'),
+               (MAINTENANCE, 'Groot onderhoud'), (PROJECT, 'Projectverzoek'))
+    name = models.CharField(max_length=3, choices=CHOICES, default=SIGNAL)
+
+    class Meta(SignalRecord.Meta):
+        verbose_name = 'type'
+        verbose_name_plural = 'types'
+
+
+class SignalUser(SignalRecord):
+    """Assignment of a signal to a user (None: unassigned)."""
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='user_assignments')
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name='+')
+
+    class Meta(SignalRecord.Meta):
+        verbose_name = 'toegewezen medewerker'
+        verbose_name_plural = 'toegewezen medewerkers'
+
+
+class Note(SignalRecord):
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='notes')
+    text = models.CharField(max_length=3000)
+
+    class Meta(SignalRecord.Meta):
+        verbose_name = 'notitie'
+        verbose_name_plural = 'notities'
+
+
+class SignalDepartments(models.Model):
+    """The departments directing or routed to a signal (the current set; changes are in History)."""
+    REL_DIRECTING = 'directing'
+    REL_ROUTING = 'routing'
+    REL_CHOICES = ((REL_DIRECTING, 'Regie'), (REL_ROUTING, 'Routering'))
+
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='signal_departments')
+    relation_type = models.CharField(max_length=20, choices=REL_CHOICES)
+    departments = models.ManyToManyField(Department, blank=True, related_name='+')
+    created_by = models.EmailField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=['_signal', 'relation_type'],
+                                               name='signals_signaldepartments_unique')]
+        verbose_name = 'afdelingen van melding'
+        verbose_name_plural = 'afdelingen van meldingen'
+
+
+def attachment_upload_to(instance, filename):
+    # The name a user gave is never trusted as a path: only its final part, made safe, is kept.
+    from django.utils.text import get_valid_filename
+    import os
+    base = get_valid_filename(os.path.basename(filename.replace('\\', '/'))) or 'bijlage'
+    return f'attachments/{timezone.now():%Y/%m/%d}/{uuid.uuid4().hex[:12]}-{base[-100:]}'
+
+
+class Attachment(models.Model):
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='attachments')
+    file = models.FileField(upload_to=attachment_upload_to, max_length=255)
+    mimetype = models.CharField(max_length=100)
+    is_image = models.BooleanField(default=False)
+    public = models.BooleanField(default=False)
+    caption = models.CharField(max_length=1000, null=True, blank=True)
+    created_by = models.EmailField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ('created_at', 'pk')
+        verbose_name = 'bijlage'
+        verbose_name_plural = 'bijlagen'
+
+
+class History(AppendOnlyModel):
+    """One line per change of a signal, as the backoffice's history tab shows it."""
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='history')
+    what = models.CharField(max_length=64)
+    object_pk = models.BigIntegerField(null=True)
+    action = models.CharField(max_length=255)
+    description = models.TextField(null=True, blank=True)
+    who = models.CharField(max_length=255, null=True, blank=True)
+    when = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ('-when', '-pk')
+        verbose_name = 'historie'
+        verbose_name_plural = 'historie'
+        indexes = [models.Index(fields=['_signal', '-when'])]
+
+    @property
+    def identifier(self):
+        return f'{self.what}_{self.object_pk or self.pk}'
+
+
+class Profile(models.Model):
+    """A staff member's profile: the departments they belong to (which categories they may see)."""
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='profile')
+    departments = models.ManyToManyField(Department, blank=True, related_name='profiles')
+    note = models.TextField(null=True, blank=True)
+    notification_on_user_assignment = models.BooleanField(default=False)
+    notification_on_department_assignment = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = 'profiel'
+        verbose_name_plural = 'profielen'
