@@ -49,3 +49,50 @@ def api_client():
 def admin_client_api(api_client, admin_user):
     api_client.credentials(**bearer(admin_user))
     return api_client
+
+
+# -- Browser tests (werkplek pages) ---------------------------------------------------------------
+# Headless Chromium through Selenium and Debian's chromedriver; .ci/run installs both.
+
+CHROMIUM = '/usr/bin/chromium'
+CHROMEDRIVER = '/usr/bin/chromedriver'
+
+
+@pytest.fixture(scope='session')
+def browser():
+    import os
+    import shutil
+    import tempfile
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.skip('Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)')
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    profile = tempfile.mkdtemp(prefix='chromium-test-')
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+                 '--no-first-run', '--disable-background-networking', '--disable-component-update',
+                 '--disable-sync', '--window-size=1280,900', f'--user-data-dir={profile}'):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(3)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser_login(browser, live_server, client):
+    """Log `user` into the browser by session cookie; returns a function open(path)."""
+    def login(user):
+        client.force_login(user)
+        cookie = client.cookies['sessionid']
+        browser.get(live_server.url + '/werkplek/login/')
+        browser.delete_all_cookies()
+        browser.add_cookie({'name': 'sessionid', 'value': cookie.value, 'path': '/'})
+
+        def open_page(path):
+            browser.get(live_server.url + path)
+            return browser
+        return open_page
+    return login

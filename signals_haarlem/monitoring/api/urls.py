@@ -1,1 +1,2 @@
+app_name = 'monitoring_api'
 urlpatterns = []

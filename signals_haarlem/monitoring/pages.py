@@ -1,0 +1,3 @@
+"""Werkplek pages of the monitoring app."""
+app_name = 'monitoring_pages'
+urlpatterns = []
