@@ -110,3 +110,22 @@ def user_departments(user):
     """The Department objects a staff member belongs to."""
     profile = getattr(user, 'profile', None)
     return list(profile.departments.all()) if profile is not None else []
+
+
+def add_attachment(signal, file, user=None):
+    """Attach an uploaded file to the signal (checked by content by the core); returns the Attachment."""
+    if UPSTREAM:  # upstream's manager takes (file, signal) and has no creator argument
+        attachment = actions().add_attachment(file, signal)
+        if _who(user):
+            attachment.created_by = _who(user)
+            attachment.save(update_fields=['created_by'])
+        return attachment
+    return actions().add_attachment(file, signal, created_by=_who(user))
+
+
+def main_category_of(signal):
+    """The main (parent) category of the signal's current category, or None."""
+    category = category_of(signal)
+    if category is None:
+        return None
+    return category.parent if category.parent_id else category
