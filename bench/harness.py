@@ -1,0 +1,211 @@
+"""Small pieces the benchmarks share: a persistent PostgreSQL cluster, a gunicorn server, an HTTP
+client that times requests, percentiles and the result table."""
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / 'var' / 'bench'
+PYTHON = str(ROOT / '.venv' / 'bin' / 'python')
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _pg_bin():
+    candidates = sorted(Path('/usr/lib/postgresql').glob('*/bin'), key=lambda p: [int(x) for x in p.parent.name.split('.') if x.isdigit()])
+    if candidates:
+        return candidates[-1]
+    found = shutil.which('pg_ctl')
+    if found:
+        return Path(found).parent
+    sys.exit('PostgreSQL server binaries not found (apt-get install postgresql)')
+
+
+class PostgresCluster:
+    """A cluster in var/bench/pgdata that survives between runs (so the seeded data does)."""
+
+    def __init__(self, path=VAR / 'pgdata'):
+        self.path = path
+        self.bin = _pg_bin()
+        self.port = free_port()
+        self.as_user = []
+        if os.geteuid() == 0:
+            owner = 'postgres'
+            try:
+                subprocess.run(['id', '-u', owner], check=True, capture_output=True)
+            except subprocess.CalledProcessError:
+                owner = 'nobody'
+            self.as_user = ['runuser', '-u', owner, '--']
+            self.owner = owner
+
+    def _run(self, *args, **kwargs):
+        return subprocess.run([*self.as_user, *args], check=True, **kwargs)
+
+    def start(self):
+        VAR.mkdir(parents=True, exist_ok=True)
+        if self.as_user:
+            subprocess.run(['chown', self.owner, str(VAR)], check=True)
+            os.chmod(VAR, 0o755)
+        if not (self.path / 'PG_VERSION').exists():
+            self._run(str(self.bin / 'initdb'), '-D', str(self.path), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8',
+                      '--locale=C.UTF-8', stdout=subprocess.DEVNULL)
+        opts = (f'-p {self.port} -k {VAR} -c listen_addresses=127.0.0.1 -c shared_buffers=512MB '
+                f'-c work_mem=32MB -c max_connections=100 -c synchronous_commit=off')
+        self._run(str(self.bin / 'pg_ctl'), '-D', str(self.path), '-l', str(VAR / 'pg.log'), '-w', '-t', '120',
+                  '-o', opts, 'start', stdout=subprocess.DEVNULL)
+        subprocess.run([*self.as_user, str(self.bin / 'psql'), '-h', '127.0.0.1', '-p', str(self.port), '-U', 'postgres',
+                        '-c', 'CREATE DATABASE signals_bench'], capture_output=True)
+        return f'postgres://postgres@127.0.0.1:{self.port}/signals_bench'
+
+    def stop(self):
+        subprocess.run([*self.as_user, str(self.bin / 'pg_ctl'), '-D', str(self.path), '-m', 'fast', 'stop'],
+                       capture_output=True)
+
+
+class Server:
+    """The standalone backend under gunicorn on loopback."""
+
+    def __init__(self, env, workers=2, threads=2):
+        self.port = free_port()
+        self.env = env
+        self.workers, self.threads = workers, threads
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [str(ROOT / '.venv' / 'bin' / 'gunicorn'), 'config.wsgi', '--bind', f'127.0.0.1:{self.port}',
+             '--workers', str(self.workers), '--threads', str(self.threads), '--log-level', 'warning'],
+            cwd=ROOT, env=self.env, start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=2)
+                conn.request('GET', '/signals/')
+                if conn.getresponse().status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        sys.exit('gunicorn did not come up')
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+class Client:
+    """Keep-alive HTTP client that times each request (milliseconds)."""
+
+    def __init__(self, port, token=None):
+        self.conn = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
+        self.headers = {'Accept': 'application/json', 'Content-Type': 'application/json'}
+        if token:
+            self.headers['Authorization'] = f'Bearer {token}'
+
+    def call(self, method, path, body=None):
+        payload = json.dumps(body).encode() if body is not None else None
+        start = time.perf_counter()
+        try:
+            self.conn.request(method, path, body=payload, headers=self.headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            raise
+        elapsed = (time.perf_counter() - start) * 1000
+        return response.status, data, elapsed
+
+
+def percentiles(samples):
+    if not samples:
+        return None, None
+    ordered = sorted(samples)
+    p = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
+    return p(0.50), p(0.95)
+
+
+def run_parallel(clients, seconds, work):
+    """Run work(client, i) in one thread per client for `seconds`; returns (count, errors, samples)."""
+    stop = time.time() + seconds
+    counts, errors, samples = [0] * len(clients), [0] * len(clients), []
+    lock = threading.Lock()
+
+    def loop(idx, client):
+        i = 0
+        while time.time() < stop:
+            status, _, ms = work(client, i)
+            i += 1
+            with lock:
+                samples.append(ms)
+            if status >= 500:
+                errors[idx] += 1
+            counts[idx] += 1
+
+    threads = [threading.Thread(target=loop, args=(i, c)) for i, c in enumerate(clients)]
+    started = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts), sum(errors), samples, time.time() - started
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ''
+    try:
+        kb = int(Path('/proc/meminfo').read_text().split()[1])
+        mem = f'{kb / 1024 / 1024:.0f} GiB'
+    except (OSError, ValueError, IndexError):
+        pass
+    return f'{os.cpu_count()} cores, {cpu}, {mem}, Python {platform.python_version()}'
+
+
+def table(rows, headers):
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    line = '| ' + ' | '.join(h.ljust(w) for h, w in zip(headers, widths)) + ' |'
+    sep = '| ' + ' | '.join('-' * w for w in widths) + ' |'
+    body = ['| ' + ' | '.join(str(c).ljust(w) for c, w in zip(row, widths)) + ' |' for row in rows]
+    return '\n'.join([line, sep, *body])
+
+
+def write_result(name, text):
+    out = ROOT / 'bench' / 'results'
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f'{datetime.now():%Y-%m-%d}-{name}.md'
+    path.write_text(text)
+    return path
+
+
+def fmt(ms):
+    return '-' if ms is None else f'{ms:.1f}'
+
+
+__all__ = ['PostgresCluster', 'Server', 'Client', 'percentiles', 'run_parallel', 'machine', 'table',
+           'write_result', 'fmt', 'free_port', 'statistics', 'ROOT', 'PYTHON']

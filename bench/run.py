@@ -1,0 +1,173 @@
+#!/usr/bin/env python
+"""`make bench`: the standalone backend on 100k signals, measured over HTTP on loopback.
+
+Seeds a PostgreSQL database (kept in var/bench/) with --signals demo signals unless present, starts
+gunicorn, measures the calls staff and residents make most, prints one table and writes it to
+bench/results/. Figures, not tests.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (PYTHON, ROOT, Client, PostgresCluster, Server, fmt, machine, percentiles,  # noqa: E402
+                           run_parallel, table, write_result)
+
+SECRET = 'bench-only-secret'
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run([PYTHON, 'manage.py', *args], cwd=ROOT, env=env, check=True,
+                            capture_output=capture, text=True)
+    return result.stdout if capture else None
+
+
+def shell(env, code):
+    return manage(env, 'shell', '-c', code, capture=True).strip()
+
+
+def token(email):
+    import jwt
+    now = int(time.time())
+    return jwt.encode({'email': email, 'sub': email, 'iat': now, 'exp': now + 3600}, SECRET, algorithm='HS256')
+
+
+def prepare(env, n_signals):
+    manage(env, 'migrate', '--noinput', '-v', '0')
+    manage(env, 'load_haarlem_fixtures', capture=True)
+    have = int(shell(env, 'from signals_haarlem import signalen; print(signalen.get_model("Signal").objects.count())'))
+    if have < n_signals:
+        print(f'seeding {n_signals - have} signals (once; kept in var/bench/) ...', flush=True)
+        manage(env, 'seed_demo', str(n_signals - have), '--fast', '--seed', str(have + 1))
+    shell(env, 'from django.contrib.auth import get_user_model; U = get_user_model(); '
+               'U.objects.filter(username="bench@haarlem.nl").exists() or '
+               'U.objects.create_superuser("bench@haarlem.nl", "bench@haarlem.nl", None)')
+    return int(shell(env, 'from signals_haarlem import signalen; print(signalen.get_model("Signal").objects.count())'))
+
+
+def sample(client, method, paths, n, body=None):
+    times, errors = [], 0
+    for i in range(n):
+        path = paths(i) if callable(paths) else paths
+        status, _, ms = client.call(method, path, body(i) if callable(body) else body)
+        errors += status >= 500
+        times.append(ms)
+    return times, errors
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--signals', type=int, default=100_000)
+    parser.add_argument('--requests', type=int, default=200, help='requests per latency figure')
+    parser.add_argument('--seconds', type=float, default=15, help='duration of each throughput run')
+    parser.add_argument('--sqlite', action='store_true', help='measure on a SQLite file instead of PostgreSQL')
+    args = parser.parse_args()
+
+    cluster = None
+    env = {**os.environ, 'DJANGO_SETTINGS_MODULE': 'config.settings.standalone', 'JWT_HS256_SECRET': SECRET,
+           'VAR_DIR': str(ROOT / 'var' / 'bench' / 'var'), 'PUBLIC_THROTTLE_RATE': '100000/second',
+           'EMAIL_BACKEND': 'django.core.mail.backends.dummy.EmailBackend', 'DEBUG': 'false',
+           'ALLOWED_HOSTS': '127.0.0.1,localhost', 'DB_CONN_MAX_AGE': '600', 'LOG_LEVEL': 'WARNING',
+           'CELERY_BROKER_URL': ''}
+    (ROOT / 'var' / 'bench' / 'var').mkdir(parents=True, exist_ok=True)
+    if args.sqlite:
+        env['DATABASE_URL'] = f"sqlite:///{ROOT / 'var' / 'bench' / 'bench.sqlite3'}"
+        backend = 'SQLite'
+    else:
+        cluster = PostgresCluster()
+        env['DATABASE_URL'] = cluster.start()
+        backend = 'PostgreSQL'
+    server = None
+    try:
+        count = prepare(env, args.signals)
+        server = Server(env).start()
+        rows = measure(server.port, args, count)
+    finally:
+        if server:
+            server.stop()
+        if cluster:
+            cluster.stop()
+
+    head = (f'signals-haarlem benchmark, {datetime.now():%Y-%m-%d %H:%M}, {backend}, {count} signals\n'
+            f'machine: {machine()}; gunicorn 2 workers x 2 threads on 127.0.0.1\n')
+    text = head + '\n' + table(rows, ['measure', 'p50 ms', 'p95 ms', 'throughput /s', '5xx', 'target']) + '\n'
+    print('\n' + text)
+    path = write_result(f'api-{backend.lower()}', text)
+    print(f'written to {path.relative_to(ROOT)}')
+
+
+def measure(port, args, count):
+    rng = random.Random(42)
+    staff = Client(port, token('bench@haarlem.nl'))
+    public = Client(port)
+    n = args.requests
+    rows = []
+
+    status, data, _ = public.call('GET', '/signals/v1/public/terms/categories/?page_size=100')
+    categories = json.loads(data)['results'] if status == 200 else []
+    subs = [sub['_links']['self']['href'].split('/signals/', 1)[1] for main in categories
+            for sub in main.get('sub_categories', []) if sub.get('is_active', True)]
+    subs = ['/signals/' + s for s in subs] or ['/signals/v1/public/terms/categories/overig/sub_categories/overig']
+
+    def create_body(i):
+        return {'text': f'Benchmarkmelding {i}: er ligt afval op de stoep.',
+                'location': {'geometrie': {'type': 'Point', 'coordinates': [4.60 + rng.random() * 0.08,
+                                                                             52.35 + rng.random() * 0.06]}},
+                'category': {'sub_category': rng.choice(subs)}, 'reporter': {'email': f'bench{i % 500}@example.com'},
+                'incident_date_start': datetime.now().astimezone().isoformat()}
+
+    times, errors = sample(public, 'POST', '/signals/v1/public/signals/', n, create_body)
+    p50, p95 = percentiles(times)
+    rows.append(['public create (incl. triage), 1 client', fmt(p50), fmt(p95), f'{1000 / (sum(times) / len(times)):.0f}',
+                 errors, 'p50 < 30 ms'])
+    for clients in (1, 4):
+        done, errs, samples, elapsed = run_parallel(
+            [Client(port) for _ in range(clients)], args.seconds,
+            lambda c, i: c.call('POST', '/signals/v1/public/signals/', create_body(i)))
+        p50, p95 = percentiles(samples)
+        rows.append([f'public create throughput, {clients} client(s)', fmt(p50), fmt(p95),
+                     f'{done / elapsed:.0f}', errs, '> 60/s with 4' if clients == 4 else ''])
+
+    ids = [rng.randint(1, count) for _ in range(n)]
+    for label, path, target in (
+            ('private list, page_size 50', '/signals/v1/private/signals/?page_size=50', 'p50 < 40 ms'),
+            ('private list, filtered', '/signals/v1/private/signals/?page_size=50&status=m&status=b&priority=normal'
+                                       '&punctuality=late', 'p50 < 40 ms'),
+            ('private list, page 100', '/signals/v1/private/signals/?page_size=50&page=100', '')):
+        times, errors = sample(staff, 'GET', path, n)
+        p50, p95 = percentiles(times)
+        rows.append([label, fmt(p50), fmt(p95), '', errors, target])
+    for label, suffix, target in (('private detail', '', 'p50 < 20 ms'), ('history', '/history', '')):
+        times, errors = sample(staff, 'GET', lambda i: f'/signals/v1/private/signals/{ids[i]}{suffix}', n)
+        p50, p95 = percentiles(times)
+        rows.append([label, fmt(p50), fmt(p95), '', errors, target])
+
+    status, data, _ = staff.call('GET', f'/signals/v1/private/signals/?status=m&page_size={n}')
+    open_ids = [row['id'] for row in json.loads(data).get('results', [])] if status == 200 else []
+    if open_ids:
+        times, errors = sample(staff, 'PATCH', lambda i: f'/signals/v1/private/signals/{open_ids[i]}', len(open_ids),
+                               {'status': {'state': 'i', 'text': 'In afwachting (benchmark)'}})
+        p50, p95 = percentiles(times)
+        rows.append(['PATCH status', fmt(p50), fmt(p95), '', errors, ''])
+
+    for label, path in (('monitoring dashboard (year)', '/signals/v1/haarlem/monitoring/dashboard/'),
+                        ('triage queue (complex)', '/signals/v1/haarlem/triage/queues/complex/?page_size=50')):
+        status, _, _ = staff.call('GET', path)
+        if status == 404:
+            rows.append([label, '-', '-', '', '', 'not available'])
+            continue
+        times, errors = sample(staff, 'GET', path, max(20, n // 5))
+        p50, p95 = percentiles(times)
+        rows.append([label, fmt(p50), fmt(p95), '', errors, 'p50 < 1000 ms' if 'dashboard' in label else ''])
+    return rows
+
+
+if __name__ == '__main__':
+    main()
