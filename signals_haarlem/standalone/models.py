@@ -408,3 +408,150 @@ class Profile(models.Model):
     class Meta:
         verbose_name = 'profiel'
         verbose_name_plural = 'profielen'
+
+
+# -- Settings of the backoffice (/instellingen) -------------------------------------------------------
+
+
+class StoredSignalFilter(models.Model):
+    """A filter a staff member saved on the signals list ("Mijn filters")."""
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='signal_filters')
+    name = models.CharField(max_length=255)
+    options = models.JSONField(default=dict, blank=True)
+    refresh = models.BooleanField(default=False)
+    show_on_overview = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ('-created_at', '-pk')
+        verbose_name = 'opgeslagen filter'
+        verbose_name_plural = 'opgeslagen filters'
+
+    def __str__(self):
+        return self.name
+
+
+class CategoryNote(models.Model):
+    """The internal note an admin keeps with a category (the backoffice's "Notitie" field)."""
+    category = models.OneToOneField(Category, on_delete=models.CASCADE, related_name='settings_note')
+    text = models.TextField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = 'notitie bij categorie'
+        verbose_name_plural = 'notities bij categorieën'
+
+
+class StatusMessageTemplate(models.Model):
+    """A standard text staff can pick when they give a signal of this category this status."""
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name='status_message_templates')
+    state = models.CharField(max_length=20, choices=workflow.STATUS_CHOICES)
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=255)
+    text = models.TextField(max_length=3000)
+    is_active = models.BooleanField(default=True)
+    created_by = models.EmailField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ('category', 'state', 'order', 'pk')
+        verbose_name = 'standaardtekst'
+        verbose_name_plural = 'standaardteksten'
+        permissions = [('sia_statusmessagetemplate_write', 'Wijzigen van standaardteksten')]
+        indexes = [models.Index(fields=['category', 'state', 'order'])]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    """An extra question of the citizen form, asked for the categories it is linked to."""
+    FIELD_TYPE_CHOICES = (
+        ('plain_text', 'Tekst (alleen tonen)'),
+        ('text_input', 'Tekstveld'),
+        ('multi_text_input', 'Meerdere tekstvelden'),
+        ('textarea_input', 'Tekstvak'),
+        ('checkbox_input', 'Aankruisvakjes'),
+        ('radio_input', 'Keuzerondjes'),
+        ('select_input', 'Keuzelijst'),
+        ('asset_selector', 'Object op de kaart'),
+        ('location_selector', 'Locatie op de kaart'),
+    )
+    key = models.SlugField(max_length=255, unique=True)
+    field_type = models.CharField(max_length=32, choices=FIELD_TYPE_CHOICES)
+    meta = models.JSONField(default=dict, blank=True)
+    required = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    categories = models.ManyToManyField(Category, through='CategoryQuestion', related_name='questions', blank=True)
+
+    class Meta:
+        ordering = ('key',)
+        verbose_name = 'vraag'
+        verbose_name_plural = 'vragen'
+
+    def __str__(self):
+        return self.key
+
+
+class CategoryQuestion(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ('order', 'pk')
+        constraints = [models.UniqueConstraint(fields=['category', 'question'], name='signals_categoryquestion_unique')]
+        verbose_name = 'vraag bij categorie'
+        verbose_name_plural = 'vragen bij categorie'
+
+
+class AreaType(models.Model):
+    """A kind of area (e.g. `wijk`, `stadsdeel`) the signals list can filter on."""
+    code = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True, default='')
+
+    class Meta:
+        ordering = ('name',)
+        verbose_name = 'gebiedstype'
+        verbose_name_plural = 'gebiedstypen'
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.Model):
+    area_type = models.ForeignKey(AreaType, on_delete=models.CASCADE, related_name='areas')
+    code = models.CharField(max_length=100)
+    name = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ('name',)
+        constraints = [models.UniqueConstraint(fields=['area_type', 'code'], name='signals_area_unique_code')]
+        verbose_name = 'gebied'
+        verbose_name_plural = 'gebieden'
+
+    def __str__(self):
+        return f'{self.name} ({self.area_type.code})'
+
+
+class SettingsLog(AppendOnlyModel):
+    """The append-only history of settings objects (categories, departments, users, roles):
+    one record per change with who, when and which fields changed to what."""
+    KIND_CHOICES = (('category', 'categorie'), ('department', 'afdeling'), ('user', 'gebruiker'), ('role', 'rol'))
+    ACTION_CHOICES = (('create', 'aangemaakt'), ('update', 'gewijzigd'), ('delete', 'verwijderd'))
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    object_pk = models.BigIntegerField()
+    action = models.CharField(max_length=10, choices=ACTION_CHOICES, default='update')
+    data = models.JSONField(default=dict)
+    who = models.CharField(max_length=255, null=True, blank=True)
+    when = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ('-when', '-pk')
+        verbose_name = 'wijziging van instelling'
+        verbose_name_plural = 'wijzigingen van instellingen'
+        indexes = [models.Index(fields=['kind', 'object_pk', '-when'])]
+
+    def __str__(self):
+        return f'{self.get_action_display()} {self.kind} {self.object_pk}'
