@@ -1,96 +1,107 @@
 """Bearer JWT authentication, as upstream Signalen: `Authorization: Bearer <JWT>`.
 
-The token is checked against the configured OIDC provider's JWKS (RS256 etc.), against the embedded
-provider's own key (django-oauth-toolkit, the default), or with a shared HS256 secret; its email
-claim (or another configured claim) names an active user. Anything wrong is a 401, never a 500.
+The token is checked against the configured OIDC provider's JWKS (SIGNALS_AUTH['JWKS_URL']; RS256
+and friends), or, without a JWKS, against the embedded provider's own RSA key (django-oauth-toolkit,
+see oidc.py), or with a shared HS256 secret (SIGNALS_AUTH['HS256_SECRET']). `exp` is required;
+`aud` and `iss` are checked when configured. The email claim (or another configured claim) names
+an active user. Anything wrong with the token or the user is a 401, never a 500.
+
+No header at all: no user (the view's permission answers 401 on private endpoints).
 """
 import logging
-import time
 
 import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework import authentication, exceptions
 
+from . import oidc
+
 logger = logging.getLogger(__name__)
 
+ASYMMETRIC_ALGORITHMS = ('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512')
+
 _jwks_clients = {}
+_public_keys = {}
 
 
 def _config():
     return getattr(settings, 'SIGNALS_AUTH', {})
 
 
+def _jwks_client(url):
+    client = _jwks_clients.get(url)
+    if client is None:
+        lifespan = _config().get('JWKS_CACHE_SECONDS', 300)
+        client = _jwks_clients[url] = jwt.PyJWKClient(url, cache_keys=True, lifespan=lifespan, timeout=10)
+    return client
+
+
 def _local_public_key():
-    """The public key of the embedded OIDC provider (django-oauth-toolkit), if it is configured."""
-    try:
-        from oauth2_provider.settings import oauth2_settings
-        private_pem = oauth2_settings.OIDC_RSA_PRIVATE_KEY
-    except Exception:  # the provider isn't installed (e.g. inside upstream)
+    """The public key of the embedded OIDC provider, if it has one."""
+    pem = oidc.private_key_pem()
+    if not pem:
         return None
-    if not private_pem:
-        return None
-    from cryptography.hazmat.primitives import serialization
-    return serialization.load_pem_private_key(private_pem.encode(), password=None).public_key()
+    key = _public_keys.get(pem)
+    if key is None:
+        from cryptography.hazmat.primitives import serialization
+        key = _public_keys[pem] = serialization.load_pem_private_key(pem.encode(), password=None).public_key()
+    return key
 
 
-def _signing_keys(token):
-    """Candidate (key, algorithms) pairs for this token."""
+def _signing_key(token):
+    """(key, algorithm) to verify this token with; raises AuthenticationFailed if there is none."""
     header = jwt.get_unverified_header(token)
     alg = header.get('alg')
     config = _config()
-    if alg == 'HS256':
-        if config.get('HS256_SECRET'):
-            return [(config['HS256_SECRET'], ['HS256'])]
-        return []
-    if alg not in ('RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'):
-        return []
-    keys = []
-    if config.get('JWKS_URL'):
-        client = _jwks_clients.get(config['JWKS_URL'])
-        if client is None:
-            client = _jwks_clients[config['JWKS_URL']] = jwt.PyJWKClient(config['JWKS_URL'], cache_keys=True)
-        keys.append((client.get_signing_key_from_jwt(token).key, [alg]))
-    else:
-        local = _local_public_key()
-        if local is not None:
-            keys.append((local, [alg]))
-    return keys
+    if alg == 'HS256' and config.get('HS256_SECRET'):
+        return config['HS256_SECRET'], alg
+    if alg in ASYMMETRIC_ALGORITHMS:
+        if config.get('JWKS_URL'):
+            try:
+                return _jwks_client(config['JWKS_URL']).get_signing_key_from_jwt(token).key, alg
+            except jwt.PyJWKClientConnectionError as exc:
+                logger.warning('Could not fetch the JWKS of the OIDC provider: %s', exc)
+                raise exceptions.AuthenticationFailed('De inlogdienst is niet bereikbaar.') from exc
+        if alg == 'RS256':
+            local = _local_public_key()
+            if local is not None:
+                return local, alg
+    raise exceptions.AuthenticationFailed('Ongeldig token: onbekend algoritme of sleutel.')
 
 
 def decode(token):
     """The verified claims of `token`, or raise AuthenticationFailed."""
     config = _config()
-    options = {'require': ['exp'], 'verify_aud': bool(config.get('AUDIENCE'))}
     try:
-        candidates = _signing_keys(token)
-    except (jwt.PyJWTError, ValueError) as exc:
+        key, alg = _signing_key(token)
+        claims = jwt.decode(
+            token, key=key, algorithms=[alg],
+            options={'require': ['exp'], 'verify_aud': bool(config.get('AUDIENCE'))},
+            audience=config.get('AUDIENCE') or None, issuer=config.get('ISSUER') or None,
+            leeway=config.get('LEEWAY_SECONDS', 10))
+    except jwt.ExpiredSignatureError as exc:
+        raise exceptions.AuthenticationFailed('Token verlopen.') from exc
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
         raise exceptions.AuthenticationFailed('Ongeldig token.') from exc
-    if not candidates:
-        raise exceptions.AuthenticationFailed('Ongeldig token: onbekend algoritme of sleutel.')
-    last_error = None
-    for key, algorithms in candidates:
-        try:
-            return jwt.decode(token, key=key, algorithms=algorithms, options=options,
-                              audience=config.get('AUDIENCE') or None, issuer=config.get('ISSUER') or None,
-                              leeway=config.get('LEEWAY_SECONDS', 10))
-        except jwt.ExpiredSignatureError as exc:
-            raise exceptions.AuthenticationFailed('Token verlopen.') from exc
-        except jwt.PyJWTError as exc:
-            last_error = exc
-    raise exceptions.AuthenticationFailed('Ongeldig token.') from last_error
+    if not isinstance(claims, dict):
+        raise exceptions.AuthenticationFailed('Ongeldig token.')
+    return claims
 
 
 def user_for_claims(claims):
+    """The active user the token's claims name (SIGNALS_AUTH['USER_ID_FIELDS'], default email)."""
     User = get_user_model()
-    for field in _config().get('USER_ID_FIELDS', ['email']):
-        value = claims.get(field)
-        if not value or not isinstance(value, str):
+    active = User.objects.filter(is_active=True).select_related('profile')
+    for claim in _config().get('USER_ID_FIELDS', ['email']):
+        value = claims.get(claim)
+        if not value or not isinstance(value, str) or len(value) > 254:
             continue
-        user = User.objects.filter(is_active=True).filter(
-            **({'email__iexact': value} if '@' in value else {'username': value})).select_related('profile').first()
-        if user is None and '@' in value:
-            user = User.objects.filter(is_active=True, username__iexact=value).select_related('profile').first()
+        if '@' in value:
+            user = active.filter(email__iexact=value).order_by('pk').first() or \
+                active.filter(username__iexact=value).order_by('pk').first()
+        else:
+            user = active.filter(username=value).first()
         if user is not None:
             return user
     raise exceptions.AuthenticationFailed('Onbekende of niet-actieve gebruiker.')
@@ -104,7 +115,7 @@ class JWTAuthentication(authentication.BaseAuthentication):
         if not header:
             return None  # no credentials: the permission check answers 401
         parts = header.split()
-        if parts[0].lower() != self.keyword.lower().encode():
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None  # another scheme (e.g. "Token" for my-incidents) is for another authenticator
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed('Ongeldige Authorization-header.')
@@ -120,26 +131,27 @@ class JWTAuthentication(authentication.BaseAuthentication):
 
 
 def issue_token(user, lifetime_seconds=8 * 3600, extra_claims=None):
-    """A bearer token for `user`, signed like the configured provider expects (for scripts and tests).
+    """A bearer token for `user`, signed as this deployment accepts it (for scripts and tests).
 
-    Uses the HS256 secret when configured, else the embedded provider's RSA key.
+    Uses the HS256 secret when configured, else the embedded provider's RSA key. (With an external
+    provider's JWKS configured, get tokens from that provider instead.)
     """
-    now = int(time.time())
-    claims = {'sub': user.username, 'email': user.email or user.username, 'iat': now, 'exp': now + lifetime_seconds,
-              **(extra_claims or {})}
-    config = _config()
-    if config.get('AUDIENCE'):
-        claims.setdefault('aud', config['AUDIENCE'])
-    if config.get('ISSUER'):
-        claims.setdefault('iss', config['ISSUER'])
-    if config.get('HS256_SECRET'):
-        return jwt.encode(claims, config['HS256_SECRET'], algorithm='HS256')
-    from oauth2_provider.settings import oauth2_settings
-    return jwt.encode(claims, oauth2_settings.OIDC_RSA_PRIVATE_KEY, algorithm='RS256',
-                      headers={'kid': _local_kid()})
+    claims = oidc.token_claims(user, lifetime_seconds, extra_claims)
+    secret = _config().get('HS256_SECRET')
+    if secret:
+        return jwt.encode(claims, secret, algorithm='HS256')
+    return oidc.sign(claims)
 
 
-def _local_kid():
-    from jwcrypto import jwk
-    from oauth2_provider.settings import oauth2_settings
-    return jwk.JWK.from_pem(oauth2_settings.OIDC_RSA_PRIVATE_KEY.encode()).thumbprint()
+try:  # the OpenAPI schema names the scheme (drf-spectacular is only in the standalone stack)
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+except ImportError:  # pragma: no cover
+    pass
+else:
+    class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
+        target_class = 'signals_haarlem.standalone.auth.JWTAuthentication'
+        name = 'bearerAuth'
+
+        def get_security_definition(self, auto_schema):
+            return {'type': 'http', 'scheme': 'bearer', 'bearerFormat': 'JWT',
+                    'description': 'Authorization: Bearer <JWT> van de OIDC-provider.'}
