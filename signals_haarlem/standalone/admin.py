@@ -139,3 +139,11 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ('user', 'created_at')
     filter_horizontal = ('departments',)
     search_fields = ('user__username', 'user__email')
+
+
+@admin.register(models.MailTemplate)
+class MailTemplateAdmin(admin.ModelAdmin):
+    """Texts of the mails to reporters; without a row for a key the built-in default text is used."""
+    list_display = ('key', 'subject', 'is_active', 'updated_at')
+    list_filter = ('is_active',)
+    search_fields = ('key', 'subject', 'body')

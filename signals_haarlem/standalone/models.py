@@ -555,3 +555,25 @@ class SettingsLog(AppendOnlyModel):
 
     def __str__(self):
         return f'{self.get_action_display()} {self.kind} {self.object_pk}'
+
+
+class MailTemplate(models.Model):
+    """The text of a mail to the reporter, editable by an admin (Django template language).
+
+    Without a row for a key, the default text in templates/signals/mail/ is used. `key` is
+    'signal_created', 'status_changed' (any status mail) or 'status_changed:<state>' (one state).
+    """
+    key = models.CharField(max_length=64, unique=True)
+    subject = models.CharField(max_length=255)
+    body = models.TextField(help_text='Platte tekst met Django-sjabloontaal, bijv. {{ signal_id }}, {{ text }}, '
+                                      '{{ status_text }}, {{ handling_message }}.')
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ('key',)
+        verbose_name = 'e-mailsjabloon'
+        verbose_name_plural = 'e-mailsjablonen'
+
+    def __str__(self):
+        return self.key
