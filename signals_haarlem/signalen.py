@@ -10,6 +10,7 @@ Inside upstream Signalen (`signals.apps.signals` installed) it uses upstream's m
     signalen.set_status(signal, 'b', 'Opgepakt door Team Complex', user='x@haarlem.nl')
 """
 import importlib
+import math
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -129,3 +130,144 @@ def main_category_of(signal):
     if category is None:
         return None
     return category.parent if category.parent_id else category
+
+
+# -- Queries several Haarlem apps share (triage first); thin, and written for both ways of running --
+
+#: select_related() paths of a signal's current records (location, status, category, reporter, ...).
+CURRENT_RECORDS = ('location', 'status', 'category_assignment__category__parent', 'reporter', 'priority',
+                   'type_assignment')
+
+
+def with_current_records(queryset=None):
+    """Signals with their current location, status, category (and its parent), reporter, priority and
+    type joined in, so reading them costs no further queries."""
+    if queryset is None:
+        queryset = get_model('Signal').objects.all()
+    return queryset.select_related(*CURRENT_RECORDS)
+
+
+def priority_of(signal):
+    """'low', 'normal' or 'high'."""
+    return signal.priority.priority if signal.priority_id else 'normal'
+
+
+def reporter_allows_contact(signal):
+    """Whether the current reporter may be contacted (upstream's `allows_contact`; True if absent)."""
+    reporter = signal.reporter if signal.reporter_id else None
+    return bool(reporter is not None and getattr(reporter, 'allows_contact', True))
+
+
+def status_history(signal_ids):
+    """{signal id: [(state, created_at), ...] oldest first} for the given signals (ids or objects)."""
+    ids = [getattr(s, 'pk', s) for s in signal_ids]
+    result = {pk: [] for pk in ids}
+    rows = get_model('Status').objects.filter(_signal_id__in=ids).order_by('created_at', 'pk') \
+        .values_list('_signal_id', 'state', 'created_at')
+    for signal_id, state, created_at in rows:
+        result[signal_id].append((state, created_at))
+    return result
+
+
+def service_level_objectives():
+    """{category id: (n_days, use_calendar_days)}: the newest service-level objective of each category."""
+    result = {}
+    rows = get_model('ServiceLevelObjective').objects.order_by('created_at', 'pk') \
+        .values_list('category_id', 'n_days', 'use_calendar_days')
+    for category_id, n_days, calendar_days in rows:
+        result[category_id] = (n_days, calendar_days)  # newest wins
+    return result
+
+
+def department_users(department):
+    """Active users who belong to the department (through their profile)."""
+    Profile = get_model('Profile')
+    from django.contrib.auth import get_user_model
+    user_ids = Profile.objects.filter(departments=department).values_list('user_id', flat=True)
+    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
+
+
+def nearby_signals(signal, metres, days, same_category=True, open_only=True):
+    """Ids of *other* signals within `metres` of this signal's location, created at most `days` days
+    before it (or after it), nearest first; optionally only of the same category and only open ones.
+
+    Standalone: a bounding box on the indexed Location (lat, lon) columns, then the exact distance in
+    Python. Upstream: PostGIS `dwithin` on the location geometry (indexed), then the exact distance."""
+    from datetime import timedelta
+    point = point_of(signal)
+    if point is None:
+        return []
+    lon, lat = float(point[0]), float(point[1])
+    Signal = get_model('Signal')
+    qs = Signal.objects.filter(created_at__gte=signal.created_at - timedelta(days=days)).exclude(pk=signal.pk)
+    if same_category:
+        category = category_of(signal)
+        if category is None:
+            return []
+        qs = qs.filter(category_assignment__category_id=category.pk)
+    if open_only:
+        qs = qs.exclude(status__state__in=CLOSED_STATES)
+    dlat = metres / _METRES_PER_DEGREE
+    dlon = metres / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 1e-6))
+    if UPSTREAM:  # pragma: no cover - runs inside upstream Signalen (PostGIS)
+        from django.contrib.gis.geos import Point
+        from django.contrib.gis.measure import D
+        centre = Point(lon, lat, srid=4326)
+        # dwithin in degrees uses the spatial index; distance_lte makes it exact (on the sphere).
+        qs = qs.filter(location__geometrie__dwithin=(centre, max(dlat, dlon)),
+                       location__geometrie__distance_lte=(centre, D(m=metres)))
+        found = [(_metres_between(lon, lat, g.x, g.y), pk) for pk, g in qs.values_list('pk', 'location__geometrie')]
+    else:
+        rows = qs.filter(location__lat__gte=lat - dlat, location__lat__lte=lat + dlat,
+                         location__lon__gte=lon - dlon, location__lon__lte=lon + dlon) \
+            .values_list('pk', 'location__lon', 'location__lat')
+        found = [(_metres_between(lon, lat, x, y), pk) for pk, x, y in rows]
+    return [pk for distance, pk in sorted(found) if distance <= metres]
+
+
+_METRES_PER_DEGREE = 111_320.0
+
+
+def _metres_between(lon1, lat1, lon2, lat2):
+    """Great-circle (haversine) distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def same_reporter_signals(signal, days):
+    """Ids of other signals whose current reporter has the same e-mail address or phone number,
+    created at most `days` days before this signal (or after it)."""
+    from datetime import timedelta
+    email, phone = reporter_contact(signal)
+    email, phone = email.strip(), phone.strip()
+    if not email and not phone:
+        return []
+    Signal = get_model('Signal')
+    qs = Signal.objects.filter(created_at__gte=signal.created_at - timedelta(days=days)).exclude(pk=signal.pk)
+    ids = set()
+    if email:
+        ids.update(qs.filter(reporter__email__in=sorted({email, email.lower()})).values_list('pk', flat=True))
+    if phone:
+        ids.update(qs.filter(reporter__phone=phone).values_list('pk', flat=True))
+    return sorted(ids)
+
+
+def child_count(signal):
+    """Number of child signals (deelmeldingen) of the signal."""
+    return get_model('Signal').objects.filter(parent_id=signal.pk).count()
+
+
+def address_text(signal):
+    """The current location's address as one line ('' if unknown)."""
+    location = signal.location if signal.location_id else None
+    return (getattr(location, 'address_text', '') or '') if location is not None else ''
+
+
+def points_of(signal_ids):
+    """{signal id: (lon, lat)} of the current locations of the given signals (ids or objects)."""
+    ids = [getattr(s, 'pk', s) for s in signal_ids]
+    qs = get_model('Signal').objects.filter(pk__in=ids, location__isnull=False)
+    if UPSTREAM:  # pragma: no cover
+        return {pk: (g.x, g.y) for pk, g in qs.values_list('pk', 'location__geometrie')}
+    return {pk: (lon, lat) for pk, lon, lat in qs.values_list('pk', 'location__lon', 'location__lat')}

@@ -1,0 +1,68 @@
+"""What the rules look at: one signal's facts, read once through the boundary.
+
+Facts that need the database (nearby signals, the reporter's other signals, the status history,
+child signals) are fetched only when a rule asks for them, and then once.
+"""
+from functools import cached_property
+
+from signals_haarlem import signalen
+
+from .rules import category_path, normalise_text
+
+
+class SignalFacts:
+    def __init__(self, signal, status_history=None):
+        self.signal = signal
+        self.pk = signal.pk
+        self.created_at = signal.created_at
+        category = signalen.category_of(signal)
+        self.category = category
+        self.category_id = category.pk if category is not None else None
+        self.category_parent_id = category.parent_id if category is not None else None
+        self.category_name = category.name if category is not None else '(geen categorie)'
+        self.category_path = category_path(category)
+        self.main_slug = self.category_path.split('/', 1)[0] if self.category_path else ''
+        self.type_code = signalen.type_code(signal)
+        self.priority = signalen.priority_of(signal)
+        point = signalen.point_of(signal)
+        self.point = (float(point[0]), float(point[1])) if point else None
+        self.state = signalen.current_state(signal)
+        self.parent_id = signal.parent_id
+        self._status_history = status_history
+        self._cache = {}
+
+    @cached_property
+    def normalised_text(self):
+        signal = self.signal
+        return normalise_text(f'{signal.text or ""}\n{getattr(signal, "text_extra", "") or ""}')
+
+    def in_scope(self, scope):
+        """Whether the category is in a set of category paths ("main" or "main/sub")."""
+        return self.category_path in scope or self.main_slug in scope
+
+    def nearby(self, metres, days, same_category=True, open_only=True):
+        key = ('nearby', metres, days, same_category, open_only)
+        if key not in self._cache:
+            self._cache[key] = signalen.nearby_signals(self.signal, metres, days, same_category=same_category,
+                                                       open_only=open_only)
+        return self._cache[key]
+
+    def same_reporter(self, days):
+        key = ('reporter', days)
+        if key not in self._cache:
+            self._cache[key] = signalen.same_reporter_signals(self.signal, days)
+        return self._cache[key]
+
+    @property
+    def status_history(self):
+        if self._status_history is None:
+            self._status_history = signalen.status_history([self.pk]).get(self.pk, [])
+        return self._status_history
+
+    def had_state(self, states):
+        return any(state in states for state, _ in self.status_history)
+
+    def children_count(self):
+        if 'children' not in self._cache:
+            self._cache['children'] = signalen.child_count(self.signal)
+        return self._cache['children']

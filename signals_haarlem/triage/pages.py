@@ -1,3 +1,0 @@
-"""Werkplek pages of the triage app."""
-app_name = 'triage_pages'
-urlpatterns = []
