@@ -10,6 +10,7 @@ import hmac
 import secrets
 import uuid
 
+import django
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -33,6 +34,12 @@ class AppendOnly(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(f'{self.__class__.__name__} kan niet verwijderd worden.')
+
+
+def check_constraint(condition, name):
+    """A CheckConstraint on Django 4.2 (`check=`) and 5.1+ (`condition=`) alike."""
+    keyword = 'condition' if django.VERSION >= (5, 1) else 'check'
+    return models.CheckConstraint(name=name, **{keyword: condition})
 
 
 def new_nonce():
@@ -75,8 +82,7 @@ class Partner(models.Model):
         verbose_name_plural = 'partners'
         permissions = [('manage_partner_tokens', 'API-tokens van partners uitgeven en intrekken')]
         constraints = [
-            models.CheckConstraint(check=Q(resolution_days__gte=models.F('response_days')),
-                                   name='haarlem_partners_partner_norms_ordered'),
+            check_constraint(Q(resolution_days__gte=models.F('response_days')), 'haarlem_partners_partner_norms_ordered'),
         ]
 
     def __str__(self):
@@ -216,7 +222,7 @@ class Forward(models.Model):
         verbose_name_plural = 'doorzettingen naar partners'
         permissions = [('withdraw_forward', 'Doorzetting naar partner intrekken')]
         constraints = [
-            models.CheckConstraint(check=Q(signal__isnull=False), name='haarlem_partners_forward_has_subject'),
+            check_constraint(Q(signal__isnull=False), 'haarlem_partners_forward_has_subject'),
             models.UniqueConstraint(fields=['signal'], condition=Q(status='open'),
                                     name='haarlem_partners_one_open_forward_per_signal'),
         ]
@@ -363,8 +369,7 @@ class FigureReport(AppendOnly):
         verbose_name = 'klachtcijfers van partner'
         verbose_name_plural = 'klachtcijfers van partners'
         constraints = [
-            models.CheckConstraint(check=Q(handled_on_time__lte=models.F('handled')),
-                                   name='haarlem_partners_figures_on_time_le_handled'),
+            check_constraint(Q(handled_on_time__lte=models.F('handled')), 'haarlem_partners_figures_on_time_le_handled'),
         ]
 
     @property
