@@ -49,7 +49,13 @@ class ForwardPage(View):
         resolved = request.POST.get('resolved')
         try:
             if resolved not in ('ja', 'nee'):
-                raise ValidationError({'resolved': ['Geef aan of het probleem is opgelost.']})
+                # Report every problem at once: the other fields are checked too.
+                errors = {'resolved': ['Geef aan of het probleem is opgelost.']}
+                try:
+                    services.validate_answer(request.POST.get('text'), request.FILES.getlist('photos'))
+                except ValidationError as exc:
+                    errors = {**exc.message_dict, **errors}
+                raise ValidationError(errors)
             services.answer_forward(forward, request.POST.get('text'), request.FILES.getlist('photos'),
                                     resolved=resolved == 'ja', answered_by=request.POST.get('answered_by', ''),
                                     via=ForwardAnswer.VIA_LINK, token=token)
