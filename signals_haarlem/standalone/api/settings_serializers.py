@@ -413,7 +413,13 @@ def category_links(request, category):
 
 class SLASerializer(serializers.Serializer):
     n_days = serializers.IntegerField(min_value=1, max_value=365)
-    use_calendar_days = serializers.BooleanField()
+    use_calendar_days = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        # Also inside a PATCH (partial), a new norm is whole: n_days given, calendar days or not.
+        if 'n_days' not in attrs:
+            raise serializers.ValidationError({'n_days': ['Dit veld is vereist.']})
+        return {'n_days': attrs['n_days'], 'use_calendar_days': attrs.get('use_calendar_days', False)}
 
 
 class SLAOutSerializer(serializers.Serializer):
