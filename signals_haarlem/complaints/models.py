@@ -278,7 +278,7 @@ class Complaint(models.Model):
         return self.employee_name
 
     @property
-    def on_time(self):
+    def is_on_time(self):
         """True/False once decided (within the term?), None while running or without a term."""
         if self.term_last_day is None or self.decided_on is None:
             return None

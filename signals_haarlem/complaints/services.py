@@ -535,8 +535,10 @@ def _transition(c, to, user, reason, data, now):
         c.not_handled_ground = ground or ''
         c.outcome_explanation = (data.get('explanation') or '').strip()
         c.outcome = 'niet_behandeld'
+        # The 9:8 letter has its own term: 4 weeks from receipt; it is the term this decision is held to.
         due = not_handled_letter_due(c)
-        event_data.update(ground=ground, letter_due=due, on_time=today <= due)
+        c.term_last_day = due if c.is_formal else c.term_last_day
+        event_data.update(ground=ground, letter_due=due)
         letters.append((letters_mod.LetterTemplate.NOT_HANDLED, Letter.COMPLAINANT, None))
     elif to == workflow.NOT_A_COMPLAINT:
         classification = data.get('classification')
@@ -942,9 +944,10 @@ def department_summary(department, start=None, end=None):
     """Counts for a department (partner) in a period: total, per outcome, on time, late, running."""
     qs = complaints_for_department(department, start, end)
     totals = qs.aggregate(
-        total=Count('pk'), running=Count('pk', filter=Q(state__in=workflow.RUNNING)),
-        on_time=Count('pk', filter=Q(on_time=True)), late=Count('pk', filter=Q(is_late=True)),
-        upheld=Count('pk', filter=Q(outcome__in=workflow.UPHELD)))
+        n_total=Count('pk'), n_running=Count('pk', filter=Q(state__in=workflow.RUNNING)),
+        n_on_time=Count('pk', filter=Q(on_time=True)), n_late=Count('pk', filter=Q(is_late=True)),
+        n_upheld=Count('pk', filter=Q(outcome__in=workflow.UPHELD)))
+    totals = {key[2:]: value for key, value in totals.items()}
     totals['by_outcome'] = counts_by_outcome(qs)
     return totals
 

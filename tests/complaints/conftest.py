@@ -66,6 +66,8 @@ def intake_data(**overrides):
 @pytest.fixture
 def make_complaint(complaint_fixtures):
     def make(user=None, **overrides):
+        if 'received_on' in overrides and 'conduct_date' not in overrides:
+            overrides['conduct_date'] = overrides['received_on'] - datetime.timedelta(days=4)
         return services.register_complaint(intake_data(**overrides), user=user,
                                            now=_aware(overrides.get('received_on', datetime.date(2025, 3, 3))))
     return make

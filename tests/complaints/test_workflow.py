@@ -222,7 +222,7 @@ def test_oral_complaint_can_be_resolved_or_concluded_directly(oral, handler):
     move(oral, [W.IN_TREATMENT, W.CONCLUDED], handler)
     assert oral.state == W.CONCLUDED and oral.outcome == 'gegrond'
     # no letters for an oral complaint without a letter address... but the e-mail is known
-    assert oral.on_time is None
+    assert oral.is_on_time is None
 
 
 def test_anonymous_complaint_registered_without_letters(make_complaint, coordinator, handler):
