@@ -258,11 +258,11 @@ def predict(text):
         if p_best >= cfg['THRESHOLD']:
             return Prediction(best.main_slug, best.sub_slug, round(p_main, 4), round(p_best, 4))
     fallback_main, _, fallback_sub = cfg['FALLBACK'].partition('/')
-    for candidate in model.candidates:
-        if (candidate.main_slug, candidate.sub_slug) == (fallback_main, fallback_sub):
-            p_fallback = p_none + sum(p for c, p in ranked if c is candidate)
-            p_main = p_none + sum(p for c, p in ranked if c.main_slug == fallback_main)
-            return Prediction(fallback_main, fallback_sub, round(p_main, 4), round(p_fallback, 4), True)
+    if any((c.main_slug, c.sub_slug) == (fallback_main, fallback_sub) for c in model.candidates):
+        # The chance that the best guess is wrong: the fallback's score (above the threshold, so a
+        # client that compares with the threshold itself also ends up at the fallback).
+        p_fallback = round(1.0 - (ranked[0][1] if ranked else 0.0), 4)
+        return Prediction(fallback_main, fallback_sub, p_fallback, p_fallback, True)
     if ranked:
         return Prediction(best.main_slug, best.sub_slug, round(p_main, 4), round(p_best, 4))
     if model.candidates:  # nothing matched and there is no fallback: the first category, with no confidence
