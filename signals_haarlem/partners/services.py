@@ -356,7 +356,7 @@ def forwards_to_remind(now=None):
     return result
 
 
-def remind_forward(forward, now=None):
+def remind_forward(forward, now=None, send=True):
     now = now or timezone.now()
     with transaction.atomic():
         forward = Forward.objects.select_for_update().select_related('partner', 'signal').get(pk=forward.pk)
@@ -372,7 +372,8 @@ def remind_forward(forward, now=None):
             _note(forward.signal, f'Herinnering {forward.reminders_sent} gestuurd aan {forward.partner.name}: '
                                   f'geen reactie na {timing["workdays_elapsed"]} werkdagen '
                                   f'(norm {forward.partner.response_days}).')
-        transaction.on_commit(lambda: send_forward_mail(forward.pk, reminder=True))
+        if send:
+            transaction.on_commit(lambda: send_forward_mail(forward.pk, reminder=True))
     return True
 
 
