@@ -19,6 +19,7 @@ from django.template import Context, Template, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.html import escape, linebreaks
+from django.utils.safestring import mark_safe
 
 from . import workflow
 
@@ -85,7 +86,7 @@ def render(key, context, state=None):
             break
         subject = ' '.join(subject.split())
         html = render_to_string('signals/mail/base.html', {'subject': subject,
-                                                           'body_html': linebreaks(escape(body.strip()))})
+                                                           'body_html': mark_safe(linebreaks(escape(body.strip())))})
     return subject, body.strip() + '\n', html
 
 

@@ -200,7 +200,9 @@ class SignalDetail(PrivateView):
         if data:
             with transaction.atomic():
                 Signal.actions.update_multiple(data, signal)
-        return self.signal_detail_response(signal.pk)
+        # The answer shows the result even when the change (e.g. another category) moved it out of sight.
+        signal = signal_queryset(detail=True).get(pk=signal.pk)
+        return Response(private_signal_detail(Ctx(request), signal))
 
 
 class SignalHistory(PrivateView):
