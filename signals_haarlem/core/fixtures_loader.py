@@ -26,7 +26,7 @@ from signals_haarlem import signalen
 
 logger = logging.getLogger(__name__)
 
-KINDS = ('departments', 'categories', 'sources', 'roles')
+KINDS = ('departments', 'categories', 'sources', 'areas', 'roles')
 
 
 def fixtures_dir():
@@ -186,6 +186,31 @@ def load_sources(data, report, create_only=False):
         _upsert(report, 'sources', Source, {'name': item['name']}, values, create_only, repr(item['name']))
 
 
+# -- areas ----------------------------------------------------------------------------------------
+
+def load_areas(data, report, create_only=False):
+    """Area types (stadsdeel, wijk) and their areas, for the signals list's area filter. Skipped where
+    Signalen's Area needs a geometry (upstream: PostGIS polygons come from its own import)."""
+    try:
+        AreaType, Area = signalen.get_model('AreaType'), signalen.get_model('Area')
+    except LookupError:
+        report.warn('areas skipped: this Signalen has no AreaType/Area models')
+        return
+    fields = {f.name: f for f in Area._meta.concrete_fields}
+    needs = [name for name, f in fields.items() if name not in ('id', 'code', 'name', 'area_type')
+             and not (f.null or f.has_default() or f.blank)]
+    if 'area_type' not in fields or needs:
+        report.warn(f'areas skipped: Area needs {", ".join(needs) or "another shape"} here')
+        return
+    for item in data:
+        area_type = _upsert(report, 'area types', AreaType, {'code': item['code']},
+                            {'name': item['name'], 'description': item.get('description', '')}, create_only,
+                            item['code'])
+        for area in item.get('areas', []):
+            _upsert(report, 'areas', Area, {'area_type': area_type, 'code': area['code']}, {'name': area['name']},
+                    create_only, f'{item["code"]}/{area["code"]}')
+
+
 # -- roles ----------------------------------------------------------------------------------------
 
 def resolve_permissions(specs, report=None, role=''):
@@ -234,6 +259,7 @@ LOADERS = {
     'departments': ('departments.json', load_departments),
     'categories': ('categories.json', load_categories),
     'sources': ('sources.json', load_sources),
+    'areas': ('areas.json', load_areas),
     'roles': ('roles.json', load_roles),
 }
 

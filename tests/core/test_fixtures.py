@@ -35,6 +35,7 @@ def row_counts():
         'category_departments': CategoryDepartment.objects.count(), 'departments': Department.objects.count(),
         'sources': Source.objects.count(), 'groups': Group.objects.count(),
         'group_permissions': Group.permissions.through.objects.count(),
+        'areas': signalen.get_model('Area').objects.count(), 'area_types': signalen.get_model('AreaType').objects.count(),
     }
 
 
@@ -84,6 +85,14 @@ def test_departments_sources_and_roles(loaded):
     assert {'sia_read', 'sia_signal_create_initial', 'sia_can_view_contact_details'} <= kcc
     assert 'sia_signal_export' not in kcc
     assert Group.objects.get(name='Beheerder').permissions.filter(codename='change_category').exists()
+
+
+def test_areas_for_the_district_filter(loaded):
+    Area = signalen.get_model('Area')
+    assert set(Area.objects.filter(area_type__code='stadsdeel').values_list('code', 'name')) == {
+        ('centrum', 'Centrum'), ('noord', 'Noord'), ('oost', 'Oost'), ('zuid-west', 'Zuid-West'),
+        ('schalkwijk', 'Schalkwijk')}
+    assert Area.objects.filter(area_type__code='wijk').count() >= 20
 
 
 def test_second_run_changes_nothing(loaded):

@@ -103,6 +103,9 @@ def test_demo_signals_look_like_haarlem(fast):
     assert {s.location.stadsdeel for s in signals} <= set(demo_data.STADSDELEN.values())
     assert all(demo_data.STADSDELEN[s.location.area_code] == s.location.stadsdeel for s in signals)
     assert len({s.location.stadsdeel for s in signals}) >= 4
+    areas = set(get('Area').objects.filter(area_type__code='stadsdeel').values_list('code', flat=True))
+    assert {s.location.area_code for s in signals} <= areas and {s.location.area_type_code for s in signals} == {
+        'stadsdeel'}
     # Repeat spots: 3+ signals of one category within 30 m within a few weeks.
     by_category = defaultdict(list)
     for s in signals:
