@@ -216,12 +216,18 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True):
         # dwithin in degrees uses the spatial index; distance_lte makes it exact (on the sphere).
         qs = qs.filter(location__geometrie__dwithin=(centre, max(dlat, dlon)),
                        location__geometrie__distance_lte=(centre, D(m=metres)))
-        found = [(_metres_between(lon, lat, g.x, g.y), pk) for pk, g in qs.values_list('pk', 'location__geometrie')]
+        found = [(_metres_between(lon, lat, g.x, g.y), pk)
+                 for pk, g in qs.order_by().values_list('pk', 'location__geometrie')]
     else:
-        rows = qs.filter(location__lat__gte=lat - dlat, location__lat__lte=lat + dlat,
-                         location__lon__gte=lon - dlon, location__lon__lte=lon + dlon) \
-            .values_list('pk', 'location__lon', 'location__lat')
-        found = [(_metres_between(lon, lat, x, y), pk) for pk, x, y in rows]
+        # First the locations in the box, from the (lat, lon) index alone; then which of them are the
+        # current location of a signal that qualifies (by the unique index on signal.location_id).
+        boxed = get_model('Location').objects.filter(lat__gte=lat - dlat, lat__lte=lat + dlat, lon__gte=lon - dlon,
+                                                     lon__lte=lon + dlon).order_by().values_list('pk', 'lon', 'lat')
+        distances = {pk: d for pk, x, y in boxed if (d := _metres_between(lon, lat, x, y)) <= metres}
+        if not distances:
+            return []
+        rows = qs.filter(location_id__in=list(distances)).order_by().values_list('pk', 'location_id')
+        found = [(distances[location_id], pk) for pk, location_id in rows]
     return [pk for distance, pk in sorted(found) if distance <= metres]
 
 
