@@ -59,6 +59,7 @@ STATES = tuple(TRANSITIONS)
 
 #: States in which the complaint is still being handled (its term runs).
 RUNNING = frozenset({RECEIVED, ACKNOWLEDGED, INFORMAL, IN_TREATMENT, HEARING_INVITED, HEARING_HELD, HEARING_WAIVED})
+RUNNING_ORDER = (RECEIVED, ACKNOWLEDGED, INFORMAL, IN_TREATMENT, HEARING_INVITED, HEARING_HELD, HEARING_WAIVED)
 #: States reached by a decision: the term stops and `decided_on` is set.
 DECIDED = frozenset({RESOLVED, NOT_HANDLED, NOT_A_COMPLAINT, CONCLUDED})
 #: States after which an ombudsman follow-up can be registered.

@@ -1,3 +1,0 @@
-"""Werkplek pages of the complaints app."""
-app_name = 'complaints_pages'
-urlpatterns = []
