@@ -2,7 +2,7 @@
 
 Links are single-purpose (salted per purpose), expire, and are refused once used or revoked, with a
 clear Dutch page (403 tampered, 410 expired/used). The pages use their own minimal layout, are never
-cached or indexed, and send no Referer (the link is the key).
+cached or indexed, and send no Referer to other sites (the link is the key).
 """
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
@@ -17,7 +17,7 @@ app_name = 'partner_pages'
 
 def _private(response):
     response['Cache-Control'] = 'no-store, private'
-    response['Referrer-Policy'] = 'no-referrer'
+    response['Referrer-Policy'] = 'same-origin'  # no-referrer would make the form's Origin "null" (CSRF)
     response['X-Robots-Tag'] = 'noindex, nofollow'
     return response
 

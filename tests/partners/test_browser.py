@@ -1,0 +1,72 @@
+"""The pages in a real browser: the account holder's overview, dossier and actions; the partner's page."""
+import pytest
+from django.urls import reverse
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from signals_haarlem.partners import links, periods, reviews, services
+from signals_haarlem.partners.models import ForwardAnswer, ReviewAction
+from tests.factories import UserFactory
+
+from .conftest import PNG, REPORTER_EMAIL, REPORTER_PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_account_holder_overview_to_dossier_and_action(browser_login, partner, signal):
+    services.forward_signal(signal, partner, 'Graag legen', send=False)
+    review, _ = reviews.plan_review(partner, periods.parse('2025-K1'))
+    user = UserFactory(username='acc@haarlem.nl', permissions=[
+        'haarlem_partners.view_partner', 'haarlem_partners.view_review', 'haarlem_partners.add_reviewaction',
+        'haarlem_partners.change_reviewaction', 'haarlem_partners.view_forward'])
+    page = browser_login(user)('/werkplek/partners/')
+    assert page.find_element(By.TAG_NAME, 'h1').text == 'Partners'
+    nav = page.find_element(By.CSS_SELECTOR, 'nav[aria-label="Hoofdmenu"]').text
+    assert 'Partners' in nav
+    row = page.find_element(By.CSS_SELECTOR, 'tr[data-partner="SPL"]')
+    assert row.find_element(By.CSS_SELECTOR, '.open-forwards').text.startswith('1')
+    row.find_element(By.LINK_TEXT, 'Spaarnelanden NV').click()
+    assert 'Spaarnelanden NV' in page.find_element(By.TAG_NAME, 'h1').text
+    assert signal.id_display in page.find_element(By.ID, 'open-doorzettingen').find_element(By.XPATH, '..').text
+    page.find_element(By.LINK_TEXT, '1e kwartaal 2025').click()
+    assert 'Dossier 1e kwartaal 2025' in page.find_element(By.ID, 'dossier-titel').text
+    page.find_element(By.ID, 'id_description').send_keys('Foto na afloop meesturen')
+    page.find_element(By.ID, 'id_owner').send_keys('Piet')
+    page.execute_script("document.getElementById('id_due_date').value = '2025-06-30'")
+    page.find_element(By.XPATH, '//button[text()="Afspraak toevoegen"]').click()
+    WebDriverWait(page, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '.messages'))
+    assert 'De afspraak is toegevoegd.' in page.find_element(By.CSS_SELECTOR, '.messages').text
+    action = ReviewAction.objects.get()
+    row = page.find_element(By.CSS_SELECTOR, f'tr[data-action="{action.pk}"]')
+    row.find_element(By.CSS_SELECTOR, f'#status-{action.pk} option[value="done"]').click()
+    row.find_element(By.TAG_NAME, 'button').click()
+    WebDriverWait(page, 10).until(lambda d: 'status van de afspraak is bijgewerkt' in d.page_source)
+    assert page.find_element(By.CSS_SELECTOR, f'tr[data-action="{action.pk}"] .status').text == 'Gereed'
+    action.refresh_from_db()
+    assert action.status == 'done'
+
+
+def test_partner_answers_on_its_page(browser, live_server, partner, signal, tmp_path):
+    forward = services.forward_signal(signal, partner, 'Graag legen', send=False)
+    browser.delete_all_cookies()
+    browser.get(live_server.url + reverse('partner_pages:forward', args=[links.forward_token(forward)]))
+    assert f'Opdracht {signal.id_display}' in browser.find_element(By.TAG_NAME, 'h1').text
+    source = browser.page_source
+    assert REPORTER_EMAIL not in source and REPORTER_PHONE not in source
+    browser.find_element(By.XPATH, '//button[text()="Reactie versturen"]').click()  # empty: errors, nothing saved
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, 'fouten'))
+    assert 'Beschrijf wat u heeft gedaan.' in browser.find_element(By.ID, 'fouten').text
+    assert not ForwardAnswer.objects.exists()
+    photo = tmp_path / 'container.png'
+    photo.write_bytes(PNG)
+    browser.find_element(By.CSS_SELECTOR, 'input[name="resolved"][value="ja"]').click()
+    browser.find_element(By.ID, 'id_text').send_keys('Container geleegd.')
+    browser.find_element(By.ID, 'id_photos').send_keys(str(photo))
+    browser.find_element(By.ID, 'id_answered_by').send_keys('Piet')
+    browser.find_element(By.XPATH, '//button[text()="Reactie versturen"]').click()
+    WebDriverWait(browser, 10).until(lambda d: 'ontvangen' in d.find_element(By.TAG_NAME, 'h1').text)
+    assert 'uw reactie is ontvangen' in browser.find_element(By.TAG_NAME, 'h1').text
+    answer = ForwardAnswer.objects.get()
+    assert answer.photos.count() == 1 and answer.answered_by == 'Piet'
+    browser.get(live_server.url + reverse('partner_pages:forward', args=[links.forward_token(forward)]))
+    assert 'al beantwoord' in browser.find_element(By.TAG_NAME, 'h1').text
