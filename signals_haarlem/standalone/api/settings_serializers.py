@@ -761,7 +761,7 @@ class TemplateSerializer(serializers.Serializer):
 
 
 class StateTemplatesSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=workflow.STATUS_CHOICES)
+    state = serializers.ChoiceField(choices=[code for code, _ in workflow.STATUS_CHOICES])
     templates = TemplateSerializer(many=True, max_length=MAX_TEMPLATES_PER_STATE)
 
 
