@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.validators import EmailValidator
 from django.db.models import Q
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -164,10 +165,6 @@ class ProfileDetailSerializer(serializers.Serializer):
     notification_on_department_assignment = serializers.BooleanField()
 
 
-class ProfileWriteSerializer(ProfileInputSerializer):
-    """`profile` as sent: `department_ids`, `note`, `notification_on_*` (all optional)."""
-
-
 def profile_of(user):
     try:
         return user.profile
@@ -192,7 +189,6 @@ def profile_data(user, detail=True):
     return data
 
 
-@extend_schema_field(ProfileDetailSerializer)
 class ProfileField(serializers.Field):
     """Reads as the profile (department names); writes `department_ids`, `note`, `notification_on_*`."""
 
@@ -209,6 +205,15 @@ class ProfileField(serializers.Field):
         if not serializer.is_valid():
             raise serializers.ValidationError(serializer.errors)
         return {'profile': serializer.validated_data}
+
+
+class ProfileFieldSchema(OpenApiSerializerFieldExtension):
+    """In the schema, `profile` is ProfileInput in requests and ProfileDetail in responses."""
+    target_class = 'signals_haarlem.standalone.api.settings_serializers.ProfileField'
+
+    def map_serializer_field(self, auto_schema, direction):
+        serializer = ProfileInputSerializer if direction == 'request' else ProfileDetailSerializer
+        return auto_schema.resolve_serializer(serializer, direction).ref
 
 
 def user_links(request, user):

@@ -27,11 +27,17 @@ from ..models import (
     StoredSignalFilter,
 )
 from . import settings_serializers as s
+from .pagination import LinkHeaderPagination
 from .settings_common import AtomicMixin, IsStaff, StaffReadModelWrite, log_change, public_category_url_for, who
 
 User = get_user_model()
 
 ICON_MAX_BYTES = 256 * 1024
+
+
+class LargePages(LinkHeaderPagination):
+    """For short lists the frontend reads without asking for a page size (roles, permissions)."""
+    page_size = 1000
 
 
 def _bool_param(request, name):
@@ -410,6 +416,7 @@ def _roles():
 @extend_schema(tags=['private: roles'])
 class RoleListView(AtomicMixin, generics.ListCreateAPIView):
     """`GET /private/roles/` and `POST {name, permission_ids}`."""
+    pagination_class = LargePages
     serializer_class = s.RoleSerializer
     permission_classes = [StaffReadModelWrite]
     write_permissions = {'POST': ['auth.add_group']}
@@ -437,6 +444,7 @@ class RoleDetailView(AtomicMixin, generics.RetrieveUpdateAPIView):
 @extend_schema(tags=['private: roles'])
 class PermissionListView(generics.ListAPIView):
     """`GET /private/permissions/`: the permissions a role can hold (Signalen's and the Haarlem apps')."""
+    pagination_class = LargePages
     serializer_class = s.PermissionSerializer
     permission_classes = [IsStaff]
 
