@@ -17,6 +17,7 @@ After each batch every Haarlem app with a `seed.py` gets `seed_demo(signals, rng
 """
 import bisect
 import importlib
+import logging
 import math
 import random
 import uuid
@@ -33,6 +34,8 @@ from django.utils import timezone
 from signals_haarlem import signalen, workdays
 
 from . import demo_data as data
+
+logger = logging.getLogger(__name__)
 
 TZ = ZoneInfo('Europe/Amsterdam')
 ACTIONS_MAX_DEFAULT = 2000  # above this, seed_demo writes in bulk unless told otherwise
@@ -712,9 +715,16 @@ def run(n, seed=0, months=12, fast=None, now=None, batch_size=None, stdout=None,
                 fresh = list(signalen.get_model('Signal').objects.filter(pk__in=[s.pk for s in signals])
                              .select_related('status', 'category_assignment__category__parent', 'location',
                                              'reporter', 'priority', 'type_assignment').order_by('created_at', 'pk'))
-                for app, func in seeders:
-                    with transaction.atomic():
-                        func(fresh, random.Random(f'{seed}:{app}:{number}'), stdout)
+                for app, func in list(seeders):
+                    try:
+                        with transaction.atomic():
+                            func(fresh, random.Random(f'{seed}:{app}:{number}'), stdout)
+                    except Exception as exc:  # one app's demo data must not stop the rest
+                        logger.exception('seed_demo of %s failed', app)
+                        seeders.remove((app, func))
+                        if stdout is not None:
+                            stdout.write(f'warning: {app}.seed.seed_demo failed ({exc.__class__.__name__}: {exc}); '
+                                         'no more demo data from it in this run')
             if progress is not None:
                 progress(len(signals))
     return written

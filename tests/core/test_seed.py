@@ -189,6 +189,22 @@ def test_app_seeders_get_each_batch(settings):
     assert len({c[2] for c in calls}) == 3  # a generator of its own per batch
 
 
+def test_a_failing_app_seeder_does_not_stop_the_others(monkeypatch):
+    from tests.core.fakeapp.seed import seed_demo as fake_seed_demo
+    fakeapp.CALLS.clear()
+
+    def broken(signals, rng, stdout):
+        raise RuntimeError('kapot')
+    monkeypatch.setattr(seed, 'app_seeders', lambda apps=None: [('tests.broken', broken),
+                                                                ('tests.core.fakeapp', fake_seed_demo)])
+    out = StringIO()
+    assert seed.run(20, seed=2, fast=True, now=NOW, batch_size=10, stdout=out) == 20
+    assert 'tests.broken.seed.seed_demo failed (RuntimeError: kapot)' in out.getvalue()
+    assert out.getvalue().count('failed') == 1  # not called again after failing
+    assert len([c for c in fakeapp.CALLS if c[0] == 'seed_demo']) == 2
+    assert Signal.objects.count() == 20
+
+
 def test_bulk_mode_refuses_inside_upstream(monkeypatch):
     monkeypatch.setattr(signalen, 'UPSTREAM', True)
     with pytest.raises(seed.SeedError, match='upstream'):
