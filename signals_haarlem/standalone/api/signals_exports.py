@@ -6,11 +6,14 @@ from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template import Context, Template
 from django.utils import timezone, translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from .. import workflow
 from ..models import Category, CategoryDepartment, History, Signal
+from . import signals_schema as sc
 from .signals_access import can_view_contact_details
 from .signals_filters import _datetime, filter_signals, order_signals
 from .signals_views import PrivateView, require
@@ -98,6 +101,8 @@ def render_pdf(signal, user):
     return HTML(string=html).write_pdf()
 
 
+@extend_schema(tags=['private: signals'], parameters=[sc.PK],
+               responses={(200, 'application/pdf'): OpenApiTypes.BINARY, 404: sc.NOT_FOUND})
 class SignalPdf(PrivateView):
     """`GET /private/signals/{id}/pdf`: a PDF of the signal (reporter details only with the right)."""
 
@@ -149,6 +154,8 @@ def _is_number(text):
         return False
 
 
+@extend_schema(tags=['private: signals'], parameters=[sc.ORDERING_PARAM, *sc.FILTERS],
+               responses={(200, 'text/csv'): OpenApiTypes.BINARY, 400: sc.BAD, 403: sc.obj('Geen recht')})
 class SignalCsv(PrivateView):
     """`GET /private/csv`: the filtered list as CSV (needs `sia_signal_export`)."""
 
@@ -203,6 +210,8 @@ def _period(request, field, qs):
     return qs
 
 
+@extend_schema(tags=['private: reports'], parameters=sc.PERIOD,
+               responses={200: sc.obj('total_signal_count, results'), 400: sc.BAD})
 class ReportOpenSignals(PrivateView):
     """`GET /private/reports/signals/open[?start=&end=]`: open signals per category (created in the period)."""
 
@@ -211,6 +220,8 @@ class ReportOpenSignals(PrivateView):
         return _per_category(_period(request, 'created_at', qs))
 
 
+@extend_schema(tags=['private: reports'], parameters=sc.PERIOD,
+               responses={200: sc.obj('total_signal_count, results'), 400: sc.BAD})
 class ReportReopenRequested(PrivateView):
     """`GET /private/reports/signals/reopen-requested[?start=&end=]`: signals waiting in "reopen requested"
     per category (the state was reached in the period)."""

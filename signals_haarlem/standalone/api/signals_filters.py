@@ -157,8 +157,9 @@ def filter_signals(queryset, params):  # noqa: C901  (one flat list of independe
     main_slugs = _values(params, 'maincategory_slug')
     sub_slugs = _values(params, 'category_slug')
     if main_slugs or sub_slugs:
-        q &= (Q(category_assignment__category__parent__slug__in=main_slugs, category_assignment__category__parent__parent__isnull=True)
-              | Q(category_assignment__category__slug__in=sub_slugs, category_assignment__category__parent__isnull=False))
+        category = 'category_assignment__category'
+        q &= (Q(**{f'{category}__parent__slug__in': main_slugs, f'{category}__parent__parent__isnull': True})
+              | Q(**{f'{category}__slug__in': sub_slugs, f'{category}__parent__isnull': False}))
     category_ids = _integers(params, 'category_id', errors)
     if category_ids:
         q &= Q(category_assignment__category_id__in=category_ids)

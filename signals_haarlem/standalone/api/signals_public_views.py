@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http_status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,6 +21,7 @@ from signals_haarlem.uploads import IMAGE_TYPES, check_upload
 from .. import workflow
 from ..models import Signal
 from .pagination import LinkHeaderPagination
+from . import signals_schema as sc
 from .signals_serializers import (
     AttachmentUploadSerializer, Ctx, SignalCreateSerializer, attachment_dict, dt, public_category_queryset,
     public_main_category, public_signal, public_sub_category,
@@ -47,6 +49,8 @@ class PublicView(APIView):
 
 # -- categories -----------------------------------------------------------------------------------
 
+@extend_schema(tags=['public: categories'], operation_id='v1_public_terms_categories_list', parameters=sc.PAGE,
+               responses=sc.obj('Hoofdcategorieën met subcategorieën (gepagineerd)'))
 class PublicCategoryList(PublicView):
     """`GET /signals/v1/public/terms/categories/`: main categories with their sub categories."""
 
@@ -57,6 +61,8 @@ class PublicCategoryList(PublicView):
         return paginator.get_paginated_response([public_main_category(ctx, c) for c in page])
 
 
+@extend_schema(tags=['public: categories'], parameters=[sc.SLUG],
+               responses={200: sc.obj('Hoofdcategorie'), 404: sc.NOT_FOUND})
 class PublicCategoryDetail(PublicView):
     def get(self, request, slug):
         category = public_category_queryset().filter(slug=slug).first()
@@ -65,6 +71,9 @@ class PublicCategoryDetail(PublicView):
         return Response(public_main_category(Ctx(request), category))
 
 
+@extend_schema(tags=['public: categories'], operation_id='v1_public_terms_categories_sub_categories_list',
+               parameters=[sc.SLUG, *sc.PAGE],
+               responses={200: sc.obj('Subcategorieën (gepagineerd)'), 404: sc.NOT_FOUND})
 class PublicSubCategoryList(PublicView):
     def get(self, request, slug):
         main = public_category_queryset().filter(slug=slug).first()
@@ -77,6 +86,8 @@ class PublicSubCategoryList(PublicView):
         return paginator.get_paginated_response([public_sub_category(ctx, c) for c in page])
 
 
+@extend_schema(tags=['public: categories'], parameters=[sc.SLUG, sc.SUB_SLUG],
+               responses={200: sc.obj('Subcategorie'), 404: sc.NOT_FOUND})
 class PublicSubCategoryDetail(PublicView):
     def get(self, request, slug, sub_slug):
         main = public_category_queryset().filter(slug=slug).first()
@@ -94,6 +105,9 @@ class PublicSignalCreate(PublicView):
     throttle_scope = 'public_create'
     serializer_class = SignalCreateSerializer
 
+    @extend_schema(tags=['public: signals'], request=SignalCreateSerializer,
+                   responses={201: sc.obj('De nieuwe melding (id, id_display, signal_id, status)'), 400: sc.BAD,
+                              429: sc.obj('Te veel meldingen')})
     def post(self, request):
         serializer = SignalCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -111,6 +125,8 @@ def _public_signal(uuid):
     return signal
 
 
+@extend_schema(tags=['public: signals'], parameters=[sc.UUID],
+               responses={200: sc.obj('Openbare status van de melding'), 404: sc.NOT_FOUND})
 class PublicSignalDetail(PublicView):
     """`GET /signals/v1/public/signals/{uuid}`: the public status of a signal."""
 
@@ -135,12 +151,15 @@ class PublicSignalAttachments(PublicView):
     throttle_scope = 'public_create'
     serializer_class = AttachmentUploadSerializer
 
+    @extend_schema(tags=['public: signals'], parameters=[sc.UUID],
+                   request={'multipart/form-data': AttachmentUploadSerializer},
+                   responses={201: sc.obj('De bijlage'), 400: sc.BAD, 404: sc.NOT_FOUND})
     def post(self, request, uuid):
         signal = _public_signal(uuid)
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not public_upload_allowed(signal):
-            raise ValidationError({'non_field_errors': ['Bij deze melding kunnen geen foto\'s meer worden toegevoegd.']})
+            raise ValidationError({'non_field_errors': ["Bij deze melding kunnen geen foto's meer toegevoegd worden."]})
         upload = serializer.validated_data['file']
         limit = getattr(settings, 'SIGNALS_MAX_UPLOAD_BYTES', 20 * 1024 * 1024)
         check_upload(upload, limit, allowed=IMAGE_TYPES)
@@ -149,6 +168,11 @@ class PublicSignalAttachments(PublicView):
         return Response(attachment_dict(Ctx(request), attachment, public=True), status=http_status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=['public: signals'],
+               parameters=[*sc.GEO_PAGE, OpenApiParameter('bbox', str),
+                           OpenApiParameter('maincategory_slug', str, many=True, explode=True),
+                           OpenApiParameter('category_slug', str, many=True, explode=True)],
+               responses={200: sc.obj('GeoJSON FeatureCollection'), 400: sc.BAD})
 class PublicSignalGeography(PublicView):
     """`GET/HEAD /signals/v1/public/signals/geography`: open signals in publicly shown categories as
     GeoJSON (no personal data). Filters: bbox=min_lon,min_lat,max_lon,max_lat, maincategory_slug,

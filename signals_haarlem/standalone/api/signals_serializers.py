@@ -515,7 +515,8 @@ class CategoryInSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if ('sub_category' in attrs) == ('category_url' in attrs):
-            raise serializers.ValidationError({'sub_category': ['Geef "sub_category" of "category_url" (één van beide).']})
+            raise serializers.ValidationError(
+                {'sub_category': ['Geef "sub_category" of "category_url" (één van beide).']})
         key = 'sub_category' if 'sub_category' in attrs else 'category_url'
         category = resolve_sub_category(attrs[key], key)
         if category.parent_id is None:

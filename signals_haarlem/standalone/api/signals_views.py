@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http_status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -27,6 +28,7 @@ from .pagination import LinkHeaderPagination
 from .signals_access import SignalsPermission, SignalsReadPermission, filter_for_user, has_perm
 from .signals_filters import filter_signals, order_signals
 from .signals_public_views import geojson_page
+from . import signals_schema as sc
 from .signals_serializers import (
     AttachmentPatchSerializer, AttachmentUploadSerializer, Ctx, EmailPreviewSerializer,
     PrivateSignalCreateSerializer, SignalPatchSerializer, attachment_dict, child_item, dt, history_item,
@@ -79,10 +81,15 @@ class SignalList(PrivateView):
     parser_classes = (JSONParser,)
     serializer_class = PrivateSignalCreateSerializer
 
+    @extend_schema(tags=['private: signals'], operation_id='v1_private_signals_list', parameters=sc.LIST_PARAMETERS,
+                   responses={200: sc.obj('Gepagineerde lijst {_links, count, results}'), 400: sc.BAD})
     def get(self, request):
         qs = filter_signals(self.visible(signal_queryset()), request.query_params)
         return signal_page(self, request, order_signals(qs, request.query_params))
 
+    @extend_schema(tags=['private: signals'], request=PrivateSignalCreateSerializer,
+                   responses={201: sc.obj('De nieuwe melding (of een lijst bij een array)'), 400: sc.BAD,
+                              403: sc.obj('Geen recht')})
     def post(self, request):
         require(request, 'sia_signal_create_initial')
         many = isinstance(request.data, list)
@@ -161,7 +168,8 @@ class SignalList(PrivateView):
         for href in hrefs:
             match = re.search(r'/signals/(\d+)/attachments/(\d+)/?$', href)
             if match is None or int(match.group(1)) != parent.pk:
-                raise ValidationError({'attachments': ['Alleen bijlagen van de hoofdmelding kunnen worden gekopieerd.']})
+                raise ValidationError(
+                    {'attachments': ['Alleen bijlagen van de hoofdmelding kunnen worden gekopieerd.']})
             ids.append(int(match.group(2)))
         found = list(Attachment.objects.filter(_signal=parent, pk__in=ids))
         if len(found) != len(set(ids)):
@@ -176,9 +184,14 @@ class SignalDetail(PrivateView):
     parser_classes = (JSONParser,)
     serializer_class = SignalPatchSerializer
 
+    @extend_schema(tags=['private: signals'], parameters=[sc.PK],
+                   responses={200: sc.obj('De melding'), 404: sc.NOT_FOUND})
     def get(self, request, pk):
         return self.signal_detail_response(pk)
 
+    @extend_schema(tags=['private: signals'], parameters=[sc.PK], request=SignalPatchSerializer,
+                   responses={200: sc.obj('De gewijzigde melding'), 400: sc.BAD, 403: sc.obj('Geen recht'),
+                              404: sc.NOT_FOUND, 409: sc.obj('Tegelijk gewijzigd; probeer opnieuw')})
     def patch(self, request, pk):
         signal = self.get_signal(pk, Signal.objects.select_related('reporter'))
         serializer = SignalPatchSerializer(data=request.data)
@@ -205,6 +218,8 @@ class SignalDetail(PrivateView):
         return Response(private_signal_detail(Ctx(request), signal))
 
 
+@extend_schema(tags=['private: signals'], parameters=[sc.PK, OpenApiParameter('what', str)],
+               responses={200: sc.objects('Historie, nieuwste eerst'), 404: sc.NOT_FOUND})
 class SignalHistory(PrivateView):
     """`GET /private/signals/{id}/history[?what=UPDATE_STATUS]`: newest first."""
 
@@ -223,6 +238,8 @@ class SignalAttachments(PrivateView):
     parser_classes = (MultiPartParser, FormParser, JSONParser)
     serializer_class = AttachmentUploadSerializer
 
+    @extend_schema(tags=['private: signals'], operation_id='v1_private_signals_attachments_list',
+                   parameters=[sc.PK, *sc.PAGE], responses={200: sc.obj('Gepagineerde bijlagen'), 404: sc.NOT_FOUND})
     def get(self, request, pk):
         signal = self.get_signal(pk)
         qs = Attachment.objects.filter(_signal=signal).select_related('_signal').order_by('created_at', 'pk')
@@ -231,6 +248,9 @@ class SignalAttachments(PrivateView):
         ctx = Ctx(request)
         return paginator.get_paginated_response([attachment_dict(ctx, a) for a in page])
 
+    @extend_schema(tags=['private: signals'], parameters=[sc.PK],
+                   request={'multipart/form-data': AttachmentUploadSerializer},
+                   responses={201: sc.obj('De bijlage'), 400: sc.BAD, 404: sc.NOT_FOUND})
     def post(self, request, pk):
         signal = self.get_signal(pk)
         serializer = AttachmentUploadSerializer(data=request.data)
@@ -241,6 +261,9 @@ class SignalAttachments(PrivateView):
         return Response(attachment_dict(Ctx(request), attachment), status=http_status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=['private: signals'], parameters=[sc.PK, sc.ATTACHMENT_PK],
+               responses={200: sc.obj('De bijlage'), 204: None, 400: sc.BAD, 403: sc.obj('Geen recht'),
+                          404: sc.NOT_FOUND})
 class SignalAttachmentDetail(PrivateView):
     """`GET`, `PATCH {public?, caption?}` and `DELETE` of one attachment."""
     parser_classes = (JSONParser,)
@@ -297,6 +320,8 @@ class SignalAttachmentDetail(PrivateView):
 
 # -- related views --------------------------------------------------------------------------------
 
+@extend_schema(tags=['private: signals'], parameters=[sc.PK, *sc.PAGE],
+               responses={200: sc.obj('Gepagineerde deelmeldingen'), 404: sc.NOT_FOUND})
 class SignalChildren(PrivateView):
     """`GET /private/signals/{id}/children/`: the child signals, abridged, with `can_view_signal`."""
 
@@ -341,6 +366,8 @@ def nearby_count(signal, radius=None, weeks=None):
     return sum(1 for lon, lat in candidates if _distance_m(location.lon, location.lat, lon, lat) <= radius)
 
 
+@extend_schema(tags=['private: signals'], parameters=[sc.PK],
+               responses={200: sc.obj('near, reporter'), 404: sc.NOT_FOUND})
 class SignalContext(PrivateView):
     """`GET /private/signals/{id}/context`: nearby signals and the reporter's other signals."""
 
@@ -362,6 +389,8 @@ class SignalContext(PrivateView):
                          'reporter': reporter})
 
 
+@extend_schema(tags=['private: signals'], parameters=sc.GEOGRAPHY_PARAMETERS,
+               responses={200: sc.obj('GeoJSON FeatureCollection'), 400: sc.BAD})
 class SignalGeography(PrivateView):
     """`GET /private/signals/geography`: the filtered list as GeoJSON (paged by geopage/page_size)."""
 
@@ -374,6 +403,8 @@ class SignalGeography(PrivateView):
             'status': {'state': r[4], 'state_display': workflow.label(r[4])}}))
 
 
+@extend_schema(tags=['private: signals'], parameters=[sc.PK], request=EmailPreviewSerializer,
+               responses={200: sc.obj('subject, html'), 400: sc.BAD, 404: sc.NOT_FOUND})
 class SignalEmailPreview(PrivateView):
     """`POST /private/signals/{id}/email/preview {status, text, email_override?}` → {subject, html}."""
     permission_classes = (SignalsReadPermission,)
@@ -389,6 +420,8 @@ class SignalEmailPreview(PrivateView):
         return Response({'subject': subject, 'html': html})
 
 
+@extend_schema(tags=['private: signals'], parameters=[OpenApiParameter('q', str), *sc.PAGE, sc.ORDERING_PARAM],
+               responses={200: sc.obj('Gepagineerde lijst')})
 class SignalSearch(PrivateView):
     """`GET /private/search?q=`: the list shape, for the header search box."""
 
