@@ -87,7 +87,7 @@ def resolve_forward(token, for_update=False):
     from .models import Forward
     # The signer's own limit is generous (a renewed link keeps its token's age); the stored expiry rules.
     pk, nonce = unsign(SALT_FORWARD, token, max_days=forward_link_days() * 4)
-    qs = Forward.objects.select_related('partner', 'signal')
+    qs = Forward.objects.select_related('partner', 'signal', 'complaint')
     if for_update:
         qs = qs.select_for_update()
     forward = qs.filter(pk=pk).first()

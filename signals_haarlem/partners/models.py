@@ -181,7 +181,8 @@ class PartnerToken(models.Model):
 
 class Forward(models.Model):
     """A job forwarded to a partner (Signalen's "forward to external"), answered once through a
-    signed link or the partner API. Its subject is a signal (complaints follow in a later migration)."""
+    signed link or the partner API. Its subject is either a signal or a complaint (for the partner's
+    response), never both."""
     OPEN = 'open'
     ANSWERED = 'answered'
     EXPIRED = 'expired'
@@ -199,6 +200,8 @@ class Forward(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name='forwards')
     signal = models.ForeignKey('signals.Signal', null=True, blank=True, on_delete=models.PROTECT,
                                related_name='haarlem_partner_forwards')
+    complaint = models.ForeignKey('haarlem_complaints.Complaint', null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name='haarlem_partner_forwards')
     instruction = models.TextField('toelichting voor de partner', max_length=3000)
     status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=OPEN, db_index=True)
     via = models.CharField(max_length=12, choices=VIA_CHOICES, default=VIA_WERKPLEK)
@@ -222,9 +225,12 @@ class Forward(models.Model):
         verbose_name_plural = 'doorzettingen naar partners'
         permissions = [('withdraw_forward', 'Doorzetting naar partner intrekken')]
         constraints = [
-            check_constraint(Q(signal__isnull=False), 'haarlem_partners_forward_has_subject'),
+            check_constraint(Q(signal__isnull=False, complaint__isnull=True)
+                             | Q(signal__isnull=True, complaint__isnull=False), 'haarlem_partners_forward_one_subject'),
             models.UniqueConstraint(fields=['signal'], condition=Q(status='open'),
                                     name='haarlem_partners_one_open_forward_per_signal'),
+            models.UniqueConstraint(fields=['complaint'], condition=Q(status='open'),
+                                    name='haarlem_partners_one_open_forward_per_complaint'),
         ]
         indexes = [models.Index(fields=['partner', 'forwarded_at'])]
 
@@ -233,7 +239,13 @@ class Forward(models.Model):
 
     @property
     def subject_display(self):
-        return self.signal.id_display if self.signal_id else f'doorzetting {self.pk}'
+        if self.signal_id:
+            return self.signal.id_display
+        return f'klacht {self.complaint.reference}' if self.complaint_id else f'doorzetting {self.pk}'
+
+    @property
+    def is_complaint(self):
+        return self.complaint_id is not None
 
     @property
     def is_open(self):

@@ -67,7 +67,7 @@ def _get(item, *names):
     return None
 
 
-OUTCOME_LABELS = {'gegrond': 'Gegrond', 'ongegrond': 'Ongegrond', 'deels_gegrond': 'Deels gegrond',
+OUTCOME_LABELS = {'opgelost': 'Naar tevredenheid opgelost', 'gegrond': 'Gegrond', 'ongegrond': 'Ongegrond', 'deels_gegrond': 'Deels gegrond',
                   'geen_oordeel': 'Geen oordeel', '': 'Nog geen uitkomst'}
 
 
@@ -87,7 +87,10 @@ def complaint_stats(partner, period):
     for item in items:
         outcome = _get(item, 'outcome', 'judgement', 'oordeel') or ''
         outcome = str(getattr(outcome, 'value', outcome))
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        display = getattr(item, 'get_outcome_display', None)
+        label = (display() if callable(display) and outcome else None) or \
+            OUTCOME_LABELS.get(outcome, outcome.replace('_', ' ').capitalize())
+        outcomes[label] = outcomes.get(label, 0) + 1
         timely = _get(item, 'on_time', 'is_on_time', 'timely')
         is_late = _get(item, 'is_late')
         if timely:
@@ -99,25 +102,30 @@ def complaint_stats(partner, period):
             open_ += 1
             timely = None
         rows.append({'reference': str(_get(item, 'reference', 'number', 'id_display', 'pk', 'id') or ''),
-                     'outcome': OUTCOME_LABELS.get(outcome, outcome.replace('_', ' ').capitalize()),
+                     'outcome': label,
                      'on_time': timely})
-    return {'total': len(items), 'on_time': on_time, 'late': late, 'undecided': open_,
-            'outcomes': {OUTCOME_LABELS.get(k, k.replace('_', ' ').capitalize()): v
-                         for k, v in sorted(outcomes.items())},
+    start, end = period_bounds(period)
+    forwarded = Forward.objects.filter(partner=partner, complaint__isnull=False, forwarded_at__gte=start,
+                                       forwarded_at__lt=end)
+    responses = {'total': forwarded.count(), 'answered': forwarded.filter(status=Forward.ANSWERED).count(),
+                 'answered_on_time': forwarded.filter(answer__response_on_time=True).count()}
+    return {'total': len(items), 'on_time': on_time, 'late': late, 'undecided': open_, 'forwarded': responses,
+            'outcomes': dict(sorted(outcomes.items())),
             'items': rows[:50]}
 
 
 # --- forwards --------------------------------------------------------------------------------
 
 def forward_stats(partner, period, now=None):
-    """Forwards to the partner made in the period and how they went against the norms.
+    """Signals forwarded to the partner in the period and how they went against the norms.
 
     on_time_share = answered within the response norm / forwards whose norm has passed or that were
     answered (withdrawn ones do not count: the municipality took them back).
     """
     now = now or timezone.now()
     start, end = period_bounds(period)
-    forwards = list(Forward.objects.filter(partner=partner, forwarded_at__gte=start, forwarded_at__lt=end)
+    forwards = list(Forward.objects.filter(partner=partner, forwarded_at__gte=start, forwarded_at__lt=end,
+                                           signal__isnull=False)
                     .select_related('signal', 'answer').order_by('forwarded_at', 'pk'))
     stats = {'total': len(forwards), 'answered': 0, 'answered_on_time': 0, 'answered_late': 0,
              'resolved': 0, 'resolved_on_time': 0, 'open': 0, 'open_late': 0, 'expired': 0, 'withdrawn': 0,

@@ -8,7 +8,7 @@ what a partner may see is built in one place, `job_for_partner()`.
 """
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +22,7 @@ from django.utils import timezone
 from signals_haarlem import signalen, workdays
 from signals_haarlem.uploads import IMAGE_TYPES, check_upload, safe_filename
 
-from . import links, workflow
+from . import hooks, links, workflow
 from .models import Forward, ForwardAnswer, ForwardEvent, ForwardPhoto, Partner
 
 logger = logging.getLogger(__name__)
@@ -57,10 +57,14 @@ _PHONE = re.compile(r'(?<![\w])(?:\+|00)?(?:31[\s.-]?)?\(?0?\d{1,3}\)?(?:[\s.-]?
 HIDDEN = '[afgeschermd]'
 
 
-def redact(text, email='', phone=''):
-    """The text without the reporter's e-mail address and phone number, or anything that looks like one."""
+def redact(text, email='', phone='', terms=()):
+    """The text without the reporter's e-mail address and phone number, or anything that looks like one
+    (and without `terms`, e.g. a complainant's name and address)."""
     if not text:
         return ''
+    for term in terms:
+        if term and len(term.strip()) >= 3:
+            text = re.sub(re.escape(term.strip()), HIDDEN, text, flags=re.IGNORECASE)
     if email:
         text = re.sub(re.escape(email), HIDDEN, text, flags=re.IGNORECASE)
     digits = re.sub(r'\D', '', phone or '')
@@ -74,6 +78,8 @@ def redact(text, email='', phone=''):
 
 def job_for_partner(forward):
     """Everything a partner may see of a forwarded job (page, mail and API use only this)."""
+    if forward.complaint_id:
+        return _complaint_job(forward)
     signal = forward.signal
     email, phone = signalen.reporter_contact(signal)
     category = signalen.category_of(signal)
@@ -83,6 +89,7 @@ def job_for_partner(forward):
     point = signalen.point_of(signal)
     return {
         'id': str(forward.uuid),
+        'kind': 'signal',
         'reference': signal.id_display,
         'status': forward.status,
         'status_display': forward.get_status_display(),
@@ -100,6 +107,55 @@ def job_for_partner(forward):
         'link_expires_at': forward.link_expires_at,
         'answered_at': forward.answered_at,
     }
+
+
+def _complaint_job(forward):
+    """A complaint about the partner's work, for its response: what happened, never who complained."""
+    complaint = forward.complaint
+    email, phone = complaint.complainant_email, complaint.complainant_phone
+    terms = [complaint.complainant_name, complaint.complainant_organisation, complaint.complainant_address,
+             complaint.complainant_postcode, complaint.representative_name, complaint.representative_email,
+             complaint.representative_address]
+    day = complaint.conduct_date or complaint.received_on
+    return {
+        'id': str(forward.uuid),
+        'kind': 'complaint',
+        'reference': f'Klacht {complaint.reference}',
+        'status': forward.status,
+        'status_display': forward.get_status_display(),
+        'category': 'Klacht over de uitvoering',
+        'main_category': '',
+        'text': redact(f'{complaint.subject}\n\n{complaint.conduct_description}', email, phone, terms),
+        'text_extra': '',
+        'instruction': redact(forward.instruction, email, phone, terms),
+        'address': '',
+        'coordinates': None,
+        'incident_date': timezone.make_aware(datetime.combine(day, time(0)), workdays.TIME_ZONE) if day else None,
+        'forwarded_at': forward.forwarded_at,
+        'response_due': forward.response_due,
+        'resolution_due': forward.resolution_due,
+        'link_expires_at': forward.link_expires_at,
+        'answered_at': forward.answered_at,
+    }
+
+
+def can_see_complaints(user, complaint=None):
+    """Complaint data is for complaint roles only (the complaints app decides who they are)."""
+    try:
+        from signals_haarlem.complaints.services import can_view, is_coordinator
+    except ImportError:
+        return False
+    return can_view(user, complaint) if complaint is not None else is_coordinator(user)
+
+
+def visible_forwards(user, qs=None):
+    """Forwards `user` may see: all signal forwards; complaint forwards only of complaints they may see."""
+    qs = Forward.objects.all() if qs is None else qs
+    try:
+        from signals_haarlem.complaints.services import visible_complaints
+    except ImportError:
+        return qs.filter(complaint__isnull=True)
+    return qs.filter(Q(complaint__isnull=True) | Q(complaint__in=visible_complaints(user)))
 
 
 # --- choosing a partner --------------------------------------------------------------------
@@ -162,14 +218,47 @@ def forward_signal(signal, partner, instruction, user=None, via=Forward.VIA_WERK
     return forward
 
 
+def forward_complaint(complaint, partner, instruction, user=None, via=Forward.VIA_WERKPLEK, now=None, send=True):
+    """Forward a complaint about the partner's work for its response (same link, answer and norms as a
+    signal; no Signalen status). The partner never sees who complained."""
+    instruction = (instruction or '').strip()
+    errors = {}
+    if not instruction:
+        errors['instruction'] = ['Geef de partner een toelichting: waarop wilt u een reactie?']
+    elif len(instruction) > MAX_INSTRUCTION_CHARS:
+        errors['instruction'] = [f'De toelichting is te lang (maximaal {MAX_INSTRUCTION_CHARS} tekens).']
+    if not partner.is_active:
+        errors['partner'] = [f'{partner.name} is niet actief als partner.']
+    elif send and not partner.contacts_for('opdrachten'):
+        errors['partner'] = [f'Er is geen e-mailadres voor opdrachten van {partner.name} bekend.']
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    who = _who(user)
+    with transaction.atomic():
+        for previous in Forward.objects.select_for_update().filter(complaint=complaint, status=Forward.OPEN):
+            _close(previous, Forward.WITHDRAWN, who, 'Vervangen door een nieuwe doorzetting.', at=now, note=False)
+        forward = Forward.objects.create(
+            partner=partner, complaint=complaint, instruction=instruction, via=via, forwarded_at=now,
+            forwarded_by=who, response_due=workdays.deadline(now, partner.response_days),
+            resolution_due=workdays.deadline(now, partner.resolution_days),
+            link_expires_at=now + timedelta(days=links.forward_link_days()))
+        ForwardEvent.objects.create(forward=forward, kind=ForwardEvent.FORWARDED, at=now, who=who,
+                                    detail=instruction, workdays_elapsed=0, norm_days=partner.response_days)
+        if send:
+            transaction.on_commit(lambda: send_forward_mail(forward.pk))
+    return forward
+
+
 def send_forward_mail(forward_pk, reminder=False):
     """Mail the partner its job with the signed link; a failure is recorded, not raised."""
-    forward = Forward.objects.select_related('partner', 'signal').get(pk=forward_pk)
+    forward = Forward.objects.select_related('partner', 'signal', 'complaint').get(pk=forward_pk)
     recipients = forward.partner.contacts_for('opdrachten')
-    context = {'forward': forward, 'job': job_for_partner(forward), 'partner': forward.partner,
-               'url': links.forward_url(forward), 'reminder': reminder}
-    prefix = 'Herinnering: ' if reminder else ''
-    subject = f'{prefix}Opdracht van gemeente Haarlem: melding {forward.signal.id_display}'
+    job = job_for_partner(forward)
+    context = {'forward': forward, 'job': job, 'partner': forward.partner, 'url': links.forward_url(forward),
+               'reminder': reminder}
+    what = job['reference'] if job['kind'] == 'complaint' else f'melding {job["reference"]}'
+    subject = f'{"Herinnering: " if reminder else ""}Opdracht van gemeente Haarlem: {what}'
     try:
         send_mail(subject, render_to_string('partners/mail/forward.txt', context), None, recipients)
         return True
@@ -203,7 +292,7 @@ def _note(signal, text, who=None):
 
 def withdraw_forward(forward, user=None, reason=''):
     with transaction.atomic():
-        forward = Forward.objects.select_for_update().select_related('partner', 'signal').get(pk=forward.pk)
+        forward = Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=forward.pk)
         if forward.status != Forward.OPEN:
             raise ValidationError({'status': ['Alleen een openstaande doorzetting kan ingetrokken worden.']})
         reason = (reason or '').strip()
@@ -257,7 +346,7 @@ def answer_forward(forward, text, photos=(), resolved=True, answered_by='', via=
             if token is not None:
                 forward = links.resolve_forward(token, for_update=True)
             else:
-                forward = Forward.objects.select_for_update().select_related('partner', 'signal').get(pk=forward.pk)
+                forward = Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=forward.pk)
                 if forward.status != Forward.OPEN:
                     raise ValidationError({'status': [f'Deze opdracht is {forward.get_status_display().lower()}; '
                                                       'er kan niet (meer) op gereageerd worden.']})
@@ -285,6 +374,7 @@ def answer_forward(forward, text, photos=(), resolved=True, answered_by='', via=
                 norm_days=partner.response_days, on_time=on_time)
             if forward.signal_id:
                 stored.extend(_answer_to_signal(forward, answer, checked, answered_by))
+            hooks.send_after_commit(hooks.forward_answered, forward=forward, answer=answer)
     except Exception:
         for name in stored:
             try:
@@ -324,7 +414,7 @@ def expire_forwards(now=None):
     count = 0
     for pk in Forward.objects.filter(status=Forward.OPEN, link_expires_at__lte=now).values_list('pk', flat=True):
         with transaction.atomic():
-            forward = Forward.objects.select_for_update().select_related('partner', 'signal').get(pk=pk)
+            forward = Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=pk)
             if forward.status != Forward.OPEN:
                 continue
             _close(forward, Forward.EXPIRED, '',
@@ -359,7 +449,7 @@ def forwards_to_remind(now=None):
 def remind_forward(forward, now=None, send=True):
     now = now or timezone.now()
     with transaction.atomic():
-        forward = Forward.objects.select_for_update().select_related('partner', 'signal').get(pk=forward.pk)
+        forward = Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=forward.pk)
         if forward.status != Forward.OPEN:
             return False
         forward.reminders_sent += 1

@@ -85,17 +85,27 @@ class TokenSerializer(serializers.ModelSerializer):
         read_only_fields = ('key_id', 'created_at', 'created_by', 'revoked_at', 'last_used_at')
 
 
+def _complaints():
+    from django.apps import apps
+    try:
+        return apps.get_model('haarlem_complaints', 'Complaint').objects.all()
+    except LookupError:
+        return Forward.objects.none()
+
+
 class ForwardSerializer(serializers.ModelSerializer):
     """Staff view of a forward (no reporter details either: staff see those in Signalen)."""
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
-    signal = serializers.PrimaryKeyRelatedField(queryset=signalen.get_model('Signal').objects.all())
+    signal = serializers.PrimaryKeyRelatedField(queryset=signalen.get_model('Signal').objects.all(), required=False,
+                                                allow_null=True)
+    complaint = serializers.PrimaryKeyRelatedField(queryset=_complaints(), required=False, allow_null=True)
     signal_display = serializers.SerializerMethodField()
     answer = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
 
     class Meta:
         model = Forward
-        fields = ('id', 'uuid', 'partner', 'signal', 'signal_display', 'instruction', 'status', 'via',
+        fields = ('id', 'uuid', 'partner', 'signal', 'complaint', 'signal_display', 'instruction', 'status', 'via',
                   'forwarded_at', 'forwarded_by', 'response_due', 'resolution_due', 'link_expires_at',
                   'answered_at', 'closed_at', 'reminders_sent', 'answer', 'events')
         read_only_fields = ('uuid', 'status', 'via', 'forwarded_at', 'forwarded_by', 'response_due',
@@ -103,6 +113,11 @@ class ForwardSerializer(serializers.ModelSerializer):
 
     def get_signal_display(self, obj):
         return obj.subject_display
+
+    def validate(self, attrs):
+        if bool(attrs.get('signal')) == bool(attrs.get('complaint')):
+            raise serializers.ValidationError({'signal': ['Geef een melding of een klacht op (één van beide).']})
+        return attrs
 
     def get_answer(self, obj):
         answer = getattr(obj, 'answer', None) if obj.status == Forward.ANSWERED else None
@@ -121,6 +136,7 @@ class ForwardSerializer(serializers.ModelSerializer):
 class PartnerJobSerializer(serializers.Serializer):
     """The partner's view of a job: built from services.job_for_partner only."""
     id = serializers.CharField()
+    kind = serializers.CharField()
     reference = serializers.CharField()
     status = serializers.CharField()
     status_display = serializers.CharField()
@@ -131,7 +147,7 @@ class PartnerJobSerializer(serializers.Serializer):
     instruction = serializers.CharField()
     address = serializers.CharField()
     coordinates = serializers.DictField(allow_null=True)
-    incident_date = serializers.DateTimeField()
+    incident_date = serializers.DateTimeField(allow_null=True)
     forwarded_at = serializers.DateTimeField()
     response_due = serializers.DateTimeField()
     resolution_due = serializers.DateTimeField()

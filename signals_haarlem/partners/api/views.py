@@ -87,11 +87,11 @@ class ForwardViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMi
                      viewsets.GenericViewSet):
     serializer_class = s.ForwardSerializer
     permission_classes = [ModelPermissions]
-    queryset = Forward.objects.select_related('partner', 'signal', 'answer') \
+    queryset = Forward.objects.select_related('partner', 'signal', 'complaint', 'answer') \
         .prefetch_related('events', 'answer__photos')
 
     def get_queryset(self):
-        qs = super().get_queryset()
+        qs = services.visible_forwards(self.request.user, super().get_queryset())
         params = self.request.query_params
         if params.get('partner'):
             qs = qs.filter(partner__code__iexact=params['partner'])
@@ -105,8 +105,14 @@ class ForwardViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMi
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        forward = services.forward_signal(data['signal'], data['partner'], data['instruction'], user=request.user,
-                                          via=Forward.VIA_API)
+        if data.get('complaint'):
+            if not services.can_see_complaints(request.user, data['complaint']):
+                raise exceptions.PermissionDenied('U heeft geen toegang tot deze klacht.')
+            forward = services.forward_complaint(data['complaint'], data['partner'], data['instruction'],
+                                                 user=request.user, via=Forward.VIA_API)
+        else:
+            forward = services.forward_signal(data['signal'], data['partner'], data['instruction'],
+                                              user=request.user, via=Forward.VIA_API)
         return Response(self.get_serializer(forward).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=['post'], permission_classes=[require('haarlem_partners.withdraw_forward')])
@@ -233,7 +239,7 @@ class PartnerAPIView(DjangoErrors, APIView):
 
     def forwards(self):
         # Only this partner's forwards, ever.
-        return Forward.objects.filter(partner=self.partner, signal__isnull=False).select_related('partner', 'signal')
+        return Forward.objects.filter(partner=self.partner).select_related('partner', 'signal', 'complaint')
 
     def who(self):
         return f'{self.partner.name} (API-token {self.request.user.token.key_id})'

@@ -81,15 +81,16 @@ class PartnerDetailView(WerkplekPage, DetailView):
         reports = figures.current_reports([partner.pk], [q.start for q in quarters])
         context = super().get_context_data(**kwargs)
         context.update({
-            'open_forwards': partner.forwards.filter(status=Forward.OPEN).select_related('signal')
-            .order_by('response_due'),
-            'recent_forwards': partner.forwards.exclude(status=Forward.OPEN).select_related('signal', 'answer')
-            .order_by('-forwarded_at')[:20],
+            'open_forwards': services.visible_forwards(user, partner.forwards.filter(status=Forward.OPEN))
+            .select_related('signal', 'complaint').order_by('response_due'),
+            'recent_forwards': services.visible_forwards(user, partner.forwards.exclude(status=Forward.OPEN))
+            .select_related('signal', 'complaint', 'answer').order_by('-forwarded_at')[:20],
             'figure_rows': [(q, reports.get((partner.pk, q.start))) for q in quarters],
             'reviews': partner.reviews.order_by('-period_start')[:8],
             'actions': partner.actions.filter(status__in=ReviewAction.UNFINISHED).select_related('review'),
             'tokens': partner.tokens.all() if user.has_perm('haarlem_partners.manage_partner_tokens') else None,
             'can_forward': user.has_perm('haarlem_partners.add_forward'),
+            'can_forward_complaints': user.has_perm('haarlem_partners.add_forward') and services.can_see_complaints(user),
             'can_upload': user.has_perm('haarlem_partners.add_figurereport'),
             'now': now, 'today': timezone.localdate(),
             'form_errors': kwargs.get('form_errors'), 'form_data': kwargs.get('form_data') or {},
@@ -104,27 +105,49 @@ class ForwardCreateView(WerkplekPage, View):
 
     def post(self, request, pk):
         partner = get_object_or_404(Partner, pk=pk)
-        raw = (request.POST.get('signal') or '').strip().upper().removeprefix('SIG-')
         instruction = request.POST.get('instruction', '')
-        Signal = signalen.get_model('Signal')
-        signal = Signal.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
         errors = {}
-        if signal is None:
-            errors['signal'] = ['Onbekend meldingnummer.']
+        complaint_ref = (request.POST.get('complaint') or '').strip()
+        if complaint_ref:
+            complaint = _complaint(complaint_ref)
+            if complaint is None or not services.can_see_complaints(request.user, complaint):
+                errors['complaint'] = ['Onbekend klachtnummer.']
+            else:
+                subject = f'Klacht {complaint.reference}'
+                try:
+                    forward = services.forward_complaint(complaint, partner, instruction, user=request.user)
+                except ValidationError as exc:
+                    errors = exc.message_dict
         else:
-            try:
-                forward = services.forward_signal(signal, partner, instruction, user=request.user)
-            except ValidationError as exc:
-                errors = exc.message_dict
+            raw = (request.POST.get('signal') or '').strip().upper().removeprefix('SIG-')
+            Signal = signalen.get_model('Signal')
+            signal = Signal.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            if signal is None:
+                errors['signal'] = ['Onbekend meldingnummer.']
+            else:
+                subject = signal.id_display
+                try:
+                    forward = services.forward_signal(signal, partner, instruction, user=request.user)
+                except ValidationError as exc:
+                    errors = exc.message_dict
         if errors:
             view = PartnerDetailView()
             view.setup(request, pk=pk)
             view.object = view.get_object()
             context = view.get_context_data(form_errors=errors, form_data=request.POST)
             return view.render_to_response(context, status=400)
-        messages.success(request, f'{signal.id_display} is doorgezet naar {partner.name}. De partner krijgt een '
+        messages.success(request, f'{subject} is doorgezet naar {partner.name}. De partner krijgt een '
                                   f'e-mail met een link die {services.links.forward_link_days()} dagen geldig is.')
         return redirect('partners_pages:forward', pk=forward.pk)
+
+
+def _complaint(reference):
+    from django.apps import apps
+    try:
+        Complaint = apps.get_model('haarlem_complaints', 'Complaint')
+    except LookupError:
+        return None
+    return Complaint.objects.filter(reference__iexact=reference).first()
 
 
 class FiguresUploadView(WerkplekPage, View):
@@ -152,7 +175,8 @@ class ForwardDetailView(WerkplekPage, DetailView):
     context_object_name = 'forward'
 
     def get_queryset(self):
-        return Forward.objects.select_related('partner', 'signal').prefetch_related('events')
+        return services.visible_forwards(self.request.user, Forward.objects.select_related(
+            'partner', 'signal', 'complaint').prefetch_related('events'))
 
     def get_context_data(self, **kwargs):
         forward = self.object
