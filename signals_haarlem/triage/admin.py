@@ -151,6 +151,7 @@ class RuleAdmin(admin.ModelAdmin):
             'inline_admin_formsets': [], 'errors': helpers.AdminErrorList(form, []),
             'preserved_filters': self.get_preserved_filters(request),
             'dry_run': result, 'dry_run_moves': result.move_rows() if result else [], 'dry_run_limit': limit,
+            'dry_run_hits': result.hits.most_common() if result else [],
         }
         return self.render_change_form(request, context, add=obj is None, change=obj is not None, obj=obj,
                                        form_url=form_url)

@@ -1,5 +1,6 @@
 import json
 
+import django
 from django import forms
 
 from signals_haarlem import signalen
@@ -9,7 +10,26 @@ from ..models import Area, Lane, Rule
 from ..rules import category_path
 
 
-class RetriageForm(forms.Form):
+class AccessibleForm(forms.Form):
+    """Inputs point at their help text and error (aria-describedby); Django 5 does this itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if django.VERSION < (5, 0):
+            for name, field in self.fields.items():
+                if field.help_text:
+                    field.widget.attrs.setdefault('aria-describedby', f'{self[name].auto_id}_helptext')
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if django.VERSION < (5, 2) and field in self.fields:
+            widget = self.fields[field].widget
+            ids = [widget.attrs.get('aria-describedby', ''), f'{self[field].auto_id}_error']
+            widget.attrs['aria-describedby'] = ' '.join(i for i in ids if i)
+            widget.attrs['aria-invalid'] = 'true'
+
+
+class RetriageForm(AccessibleForm):
     lane = forms.ModelChoiceField(Lane.objects.filter(is_active=True).order_by('order', 'code'), to_field_name='code',
                                   label='Nieuwe baan', empty_label=None)
     reason = forms.CharField(label='Reden', max_length=1000, widget=forms.Textarea(attrs={'rows': 3}),
@@ -21,12 +41,12 @@ class RetriageForm(forms.Form):
             self.initial.setdefault('lane', current_lane.code)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(AccessibleForm):
     reason = forms.CharField(label='Reden', max_length=1000, widget=forms.Textarea(attrs={'rows': 2}),
                              help_text='Verplicht. Daarna beslist de automatische triage weer.')
 
 
-class AgreedDateForm(forms.Form):
+class AgreedDateForm(AccessibleForm):
     date = forms.DateField(label='Afgesproken afhandeldatum', widget=forms.DateInput(attrs={'type': 'date'}),
                            input_formats=['%Y-%m-%d', '%d-%m-%Y'])
     reason = forms.CharField(label='Toelichting', max_length=1000, widget=forms.Textarea(attrs={'rows': 2}),
@@ -73,7 +93,7 @@ class QueueFilterForm(forms.Form):
         return Category.objects.filter(parent__isnull=True, slug=value).first()
 
 
-class DryRunForm(forms.Form):
+class DryRunForm(AccessibleForm):
     limit = forms.IntegerField(label='Aantal laatste meldingen', min_value=1, max_value=5000, initial=500)
     only_open = forms.BooleanField(label='Alleen openstaande meldingen', required=False)
     rules = forms.ModelMultipleChoiceField(Rule.objects.select_related('lane').order_by('order', 'pk'), required=False,

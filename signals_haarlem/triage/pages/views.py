@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.generic import TemplateView
 
 from signals_haarlem import signalen
@@ -27,6 +27,15 @@ def _lanes():
 class TriagePage(WerkplekPage, TemplateView):
     permission_required = 'haarlem_triage.view_decision'
     section = ''
+
+    def dispatch(self, request, *args, **kwargs):
+        # Staff pages are Dutch, also for a browser that asks for English (LocaleMiddleware): form
+        # errors and dates included. The response is rendered inside the override.
+        with translation.override('nl'):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, 'render') and not response.is_rendered:
+                response.render()
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -234,5 +243,6 @@ class RulesView(TriagePage):
                                   only_open=form.cleaned_data['only_open'])
         context['result'] = result
         context['moves'] = result.move_rows()
+        context['hits'] = result.hits.most_common()
         context['changes'] = [{'change': c, 'category': signalen.category_of(c.signal)} for c in result.changes[:200]]
         return self.render_to_response(context)
