@@ -82,7 +82,8 @@ class Partner(models.Model):
         verbose_name_plural = 'partners'
         permissions = [('manage_partner_tokens', 'API-tokens van partners uitgeven en intrekken')]
         constraints = [
-            check_constraint(Q(resolution_days__gte=models.F('response_days')), 'haarlem_partners_partner_norms_ordered'),
+            check_constraint(Q(resolution_days__gte=models.F('response_days')),
+                             'haarlem_partners_partner_norms_ordered'),
         ]
 
     def __str__(self):
@@ -381,7 +382,8 @@ class FigureReport(AppendOnly):
         verbose_name = 'klachtcijfers van partner'
         verbose_name_plural = 'klachtcijfers van partners'
         constraints = [
-            check_constraint(Q(handled_on_time__lte=models.F('handled')), 'haarlem_partners_figures_on_time_le_handled'),
+            check_constraint(Q(handled_on_time__lte=models.F('handled')),
+                             'haarlem_partners_figures_on_time_le_handled'),
         ]
 
     @property

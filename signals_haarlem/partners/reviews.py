@@ -67,7 +67,8 @@ def _get(item, *names):
     return None
 
 
-OUTCOME_LABELS = {'opgelost': 'Naar tevredenheid opgelost', 'gegrond': 'Gegrond', 'ongegrond': 'Ongegrond', 'deels_gegrond': 'Deels gegrond',
+OUTCOME_LABELS = {'opgelost': 'Naar tevredenheid opgelost', 'gegrond': 'Gegrond', 'ongegrond': 'Ongegrond',
+                  'deels_gegrond': 'Deels gegrond',
                   'geen_oordeel': 'Geen oordeel', '': 'Nog geen uitkomst'}
 
 

@@ -9,7 +9,7 @@ Answer times follow the partner's norm: most within it, a tail beyond. Then, onc
 own complaint figures for the last four quarters, and the last two reviews, held, with agreed actions
 (some done, some late). Demo reviews' dossiers are refreshed after every batch so they count all signals.
 """
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,8 +22,8 @@ from .models import FigureReport, Forward, ForwardAnswer, ForwardEvent, Partner,
 
 SEED_USER = 'demodata@haarlem.nl'
 SHARE = 0.3
-MAX_LIVE_PER_BATCH = 60
-_SKIP = tuple(e for e in (ValidationError, signalen.ConcurrentUpdate) if e is not None)  # forwards of open signals go through Signal.actions; keep bulk runs fast
+MAX_LIVE_PER_BATCH = 60  # forwards of open signals go through Signal.actions; keep bulk runs fast
+_SKIP = tuple(e for e in (ValidationError, signalen.ConcurrentUpdate) if e is not None)
 
 ANSWERS = [
     'Container geleegd en omgeving schoongemaakt.', 'Zwerfvuil opgeruimd.', 'Boom gesnoeid, takken afgevoerd.',
@@ -49,7 +49,7 @@ def _answer_moment(rng, forwarded_at, days):
     if days == 0:
         return forwarded_at + timedelta(hours=rng.uniform(1, 6))
     day = workdays.add_workdays(forwarded_at, days)
-    return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()), workdays.TIME_ZONE) \
+    return timezone.make_aware(datetime.combine(day, time(0)), workdays.TIME_ZONE) \
         + timedelta(hours=rng.uniform(8, 17))
 
 
@@ -181,9 +181,8 @@ def _figures(rng, now):
                 founded=founded, partly_founded=partly, unfounded=unfounded, no_judgement=no_judgement,
                 resolved_informally=int(received * rng.uniform(0.1, 0.3)),
                 themes=[{'theme': t, 'count': max(1, received // (i + 3))} for i, t in enumerate(themes)],
-                delivered_at=timezone.make_aware(timezone.datetime.combine(
-                    workdays.add_workdays(q.end, rng.randint(3, 12)), timezone.datetime.min.time()),
-                    workdays.TIME_ZONE) + timedelta(hours=10),
+                delivered_at=timezone.make_aware(datetime.combine(
+                    workdays.add_workdays(q.end, rng.randint(3, 12)), time(10)), workdays.TIME_ZONE),
                 delivered_by=f'Klachtencoördinator {partner.name}', via=FigureReport.VIA_SEED))
     FigureReport.objects.bulk_create(rows)
 

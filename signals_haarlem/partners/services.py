@@ -292,7 +292,7 @@ def _note(signal, text, who=None):
 
 def withdraw_forward(forward, user=None, reason=''):
     with transaction.atomic():
-        forward = Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=forward.pk)
+        forward = _locked(forward.pk)
         if forward.status != Forward.OPEN:
             raise ValidationError({'status': ['Alleen een openstaande doorzetting kan ingetrokken worden.']})
         reason = (reason or '').strip()
@@ -346,7 +346,7 @@ def answer_forward(forward, text, photos=(), resolved=True, answered_by='', via=
             if token is not None:
                 forward = links.resolve_forward(token, for_update=True)
             else:
-                forward = Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=forward.pk)
+                forward = _locked(forward.pk)
                 if forward.status != Forward.OPEN:
                     raise ValidationError({'status': [f'Deze opdracht is {forward.get_status_display().lower()}; '
                                                       'er kan niet (meer) op gereageerd worden.']})
@@ -406,6 +406,10 @@ def _answer_to_signal(forward, answer, checked, answered_by):
     return names
 
 
+def _locked(pk):
+    return Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=pk)
+
+
 # --- periodic work -----------------------------------------------------------------------
 
 def expire_forwards(now=None):
@@ -414,7 +418,7 @@ def expire_forwards(now=None):
     count = 0
     for pk in Forward.objects.filter(status=Forward.OPEN, link_expires_at__lte=now).values_list('pk', flat=True):
         with transaction.atomic():
-            forward = Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=pk)
+            forward = _locked(pk)
             if forward.status != Forward.OPEN:
                 continue
             _close(forward, Forward.EXPIRED, '',
@@ -449,7 +453,7 @@ def forwards_to_remind(now=None):
 def remind_forward(forward, now=None, send=True):
     now = now or timezone.now()
     with transaction.atomic():
-        forward = Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=forward.pk)
+        forward = _locked(forward.pk)
         if forward.status != Forward.OPEN:
             return False
         forward.reminders_sent += 1

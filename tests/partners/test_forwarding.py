@@ -1,5 +1,5 @@
 """Forward, answer, expiry and reminder: the job's life and its record against the norms."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -221,7 +221,7 @@ def test_redact_removes_reporter_contact_in_any_spelling():
 
 def test_forward_time_recorded_in_events_uses_working_days(partner, signal):
     # Forwarded on a Friday afternoon: Monday is the first working day.
-    friday = timezone.make_aware(timezone.datetime(2025, 3, 7, 15, 0))
+    friday = timezone.make_aware(datetime(2025, 3, 7, 15, 0))
     forward = services.forward_signal(signal, partner, 'Legen', now=friday, send=False)
     assert forward.response_due == workdays.deadline(friday, 3)
     answer = services.answer_forward(forward, 'Gedaan', now=friday + timedelta(days=3))  # Monday

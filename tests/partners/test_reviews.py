@@ -83,8 +83,8 @@ def test_dossier_of_seeded_quarter_matches_the_data(seeded_quarter):
         assert dossier['forwards'][key] == value, key
     assert dossier['forwards']['on_time_share'] == round(expected['answered_on_time'] / expected['measured'], 3)
     # Forwards only for signals in categories Spaarnelanden serves (afval, schoon), never for street lighting.
-    assert not Forward.objects.filter(signal__category_assignment__category__parent__slug='wegen-verkeer-straatmeubilair')\
-        .exists()
+    lighting = 'wegen-verkeer-straatmeubilair'
+    assert not Forward.objects.filter(signal__category_assignment__category__parent__slug=lighting).exists()
     # The partner's own figures: the seeded delivery of that quarter, as stored.
     report = FigureReport.objects.get(partner=partner, period_start=quarter.start)
     assert dossier['figures']['totals']['received'] == report.received

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -90,7 +90,8 @@ class PartnerDetailView(WerkplekPage, DetailView):
             'actions': partner.actions.filter(status__in=ReviewAction.UNFINISHED).select_related('review'),
             'tokens': partner.tokens.all() if user.has_perm('haarlem_partners.manage_partner_tokens') else None,
             'can_forward': user.has_perm('haarlem_partners.add_forward'),
-            'can_forward_complaints': user.has_perm('haarlem_partners.add_forward') and services.can_see_complaints(user),
+            'can_forward_complaints': (user.has_perm('haarlem_partners.add_forward')
+                                       and services.can_see_complaints(user)),
             'can_upload': user.has_perm('haarlem_partners.add_figurereport'),
             'now': now, 'today': timezone.localdate(),
             'form_errors': kwargs.get('form_errors'), 'form_data': kwargs.get('form_data') or {},
