@@ -126,3 +126,9 @@ def test_review_page_needs_view_review(client, partner):
     client.force_login(UserFactory(username='y@haarlem.nl', permissions=['haarlem_partners.view_partner']))
     assert client.get(f'/werkplek/partners/overleg/{review.pk}/').status_code == 403
     assert client.get(f'/werkplek/partners/overleg/{review.pk}/pdf/').status_code == 403
+
+
+def test_partner_without_account_holder_renders(client, holder, other_partner):
+    client.force_login(holder)
+    response = client.get(f'/werkplek/partners/{other_partner.pk}/')
+    assert response.status_code == 200 and 'niet toegewezen' in response.content.decode()
