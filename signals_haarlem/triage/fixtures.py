@@ -71,7 +71,7 @@ SUB_LANES = [
     ('overlast-in-de-openbare-ruimte', 'stank-geluidsoverlast', 'complex'),
     ('overlast-van-dieren', 'ratten*', 'complex'),
     ('wegen-verkeer-straatmeubilair', 'brug', 'complex'),
-    ('wegen-verkeer-straatmeubilair', 'put-riol*', 'complex'),
+    ('wegen-verkeer-straatmeubilair', 'put-rio*', 'complex'),
     ('wegen-verkeer-straatmeubilair', 'verkeerssituaties', 'complex'),
     ('wegen-verkeer-straatmeubilair', 'verkeersoverlast*', 'complex'),
     ('wegen-verkeer-straatmeubilair', 'verlichting-netstoring', 'complex'),
