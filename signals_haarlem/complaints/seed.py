@@ -308,8 +308,10 @@ def seed_demo(signals, rng, stdout=None, standalone=None):
     for signal in com:
         if signal.pk not in existing:
             new.append(_new_complaint(rng, timezone.localdate(signal.created_at), weighted, signal))
-    for _ in range(max(1, len(signals) // 25) if standalone is None else standalone):
-        new.append(_new_complaint(rng, today - timedelta(days=rng.randint(0, 364)), weighted))
+    for _ in range(max(2, len(signals) // 8) if standalone is None else standalone):
+        # about a third in the last two months, so every running state has examples
+        age = rng.randint(0, 56) if rng.random() < 0.3 else rng.randint(0, 364)
+        new.append(_new_complaint(rng, today - timedelta(days=age), weighted))
     new = [c for c in new if c.received_on <= today]
     by_year = {}
     for c in new:
