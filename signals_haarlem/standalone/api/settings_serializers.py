@@ -444,7 +444,7 @@ class CategoryDepartmentOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConfigurationSerializer(serializers.Serializer):
+class CategoryConfigurationSerializer(serializers.Serializer):
     show_children_in_filter = serializers.BooleanField(required=False)
 
 
@@ -459,7 +459,7 @@ class PrivateCategorySerializer(serializers.ModelSerializer):
     new_sla = SLASerializer(write_only=True, required=False)
     departments = CategoryDepartmentOutSerializer(source='categorydepartment_set', many=True, read_only=True)
     note = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=3000)
-    configuration = ConfigurationSerializer(required=False)
+    configuration = CategoryConfigurationSerializer(required=False)
     icon = serializers.SerializerMethodField()
     name = serializers.CharField(max_length=255)
     public_name = serializers.CharField(max_length=255, required=False, allow_null=True, allow_blank=True)
@@ -555,7 +555,7 @@ class PrivateDepartmentListSerializer(serializers.ModelSerializer):
         return [cd.category.name for cd in obj.categorydepartment_set.all() if cd.category.is_active]
 
 
-class _PublicDepartmentSerializer(serializers.ModelSerializer):
+class CategoryResponsibleDepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ('code', 'name', 'is_intern')
@@ -577,7 +577,7 @@ class DepartmentCategorySerializer(serializers.ModelSerializer):
                   'handling_message')
         read_only_fields = fields
 
-    @extend_schema_field(_PublicDepartmentSerializer(many=True))
+    @extend_schema_field(CategoryResponsibleDepartmentSerializer(many=True))
     def get_departments(self, obj):
         return [{'code': cd.department.code, 'name': cd.department.name, 'is_intern': cd.department.is_intern}
                 for cd in obj.categorydepartment_set.all() if cd.is_responsible]
@@ -675,7 +675,7 @@ class PrivateDepartmentDetailSerializer(serializers.ModelSerializer):
 
 # -- sources, areas, filters ----------------------------------------------------------------------
 
-class SourceSerializer(serializers.ModelSerializer):
+class PrivateSourceSerializer(serializers.ModelSerializer):
     _links = LinksField(self_links(lambda s: f'v1/private/sources/{s.pk}'))
     _display = DisplayField()
 
@@ -685,14 +685,14 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AreaTypeSerializer(serializers.Serializer):
+class PrivateAreaTypeSerializer(serializers.Serializer):
     name = serializers.CharField()
     code = serializers.CharField()
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class PrivateAreaSerializer(serializers.ModelSerializer):
     _links = LinksField(lambda request, area: {'curies': curies(request)})
-    type = AreaTypeSerializer(source='area_type', read_only=True)
+    type = PrivateAreaTypeSerializer(source='area_type', read_only=True)
 
     class Meta:
         model = Area
@@ -753,7 +753,7 @@ class StoredSignalFilterSerializer(serializers.ModelSerializer):
 MAX_TEMPLATES_PER_STATE = 15
 
 
-class TemplateSerializer(serializers.Serializer):
+class StatusMessageTemplateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=255)
     text = serializers.CharField(max_length=3000)
     is_active = serializers.BooleanField(required=False, default=True)
@@ -767,7 +767,7 @@ class TemplateSerializer(serializers.Serializer):
 
 class StateTemplatesSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=[code for code, _ in workflow.STATUS_CHOICES])
-    templates = TemplateSerializer(many=True, max_length=MAX_TEMPLATES_PER_STATE)
+    templates = StatusMessageTemplateSerializer(many=True, max_length=MAX_TEMPLATES_PER_STATE)
 
 
 class StateTemplatesListSerializer(serializers.ListSerializer):

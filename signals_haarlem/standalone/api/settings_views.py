@@ -295,7 +295,7 @@ class DepartmentDetailView(AtomicMixin, generics.RetrieveUpdateAPIView):
     OpenApiParameter('is_active', BOOL_PARAM), OpenApiParameter('is_public', BOOL_PARAM)])
 class SourceListView(generics.ListAPIView):
     """`GET /private/sources/?is_active=true`."""
-    serializer_class = s.SourceSerializer
+    serializer_class = s.PrivateSourceSerializer
     permission_classes = [IsStaff]
 
     def get_queryset(self):
@@ -309,7 +309,7 @@ class SourceListView(generics.ListAPIView):
 
 @extend_schema(tags=['private: sources'])
 class SourceDetailView(generics.RetrieveAPIView):
-    serializer_class = s.SourceSerializer
+    serializer_class = s.PrivateSourceSerializer
     permission_classes = [IsStaff]
     queryset = Source.objects.all()
 
@@ -467,7 +467,7 @@ class PermissionDetailView(generics.RetrieveAPIView):
     OpenApiParameter('type_code', str, many=True), OpenApiParameter('code', str, many=True)])
 class AreaListView(generics.ListAPIView):
     """`GET /private/areas/?type_code=wijk` → `{results[]{code,name,type}}`."""
-    serializer_class = s.AreaSerializer
+    serializer_class = s.PrivateAreaSerializer
     permission_classes = [IsStaff]
 
     def get_queryset(self):
