@@ -147,3 +147,80 @@ class MailTemplateAdmin(admin.ModelAdmin):
     list_display = ('key', 'subject', 'is_active', 'updated_at')
     list_filter = ('is_active',)
     search_fields = ('key', 'subject', 'body')
+
+
+# -- settings of the backoffice ------------------------------------------------------------------------
+
+@admin.register(models.StoredSignalFilter)
+class StoredSignalFilterAdmin(admin.ModelAdmin):
+    list_display = ('name', 'created_by', 'refresh', 'show_on_overview', 'created_at')
+    list_select_related = ('created_by',)
+    search_fields = ('name', 'created_by__username')
+    raw_id_fields = ('created_by',)
+
+
+@admin.register(models.StatusMessageTemplate)
+class StatusMessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ('category', 'state', 'order', 'title', 'is_active')
+    list_filter = ('state', 'is_active')
+    list_select_related = ('category', 'category__parent')
+    search_fields = ('title', 'text', 'category__name')
+    autocomplete_fields = ('category',)
+
+
+class CategoryQuestionInline(admin.TabularInline):
+    model = models.CategoryQuestion
+    extra = 1
+    autocomplete_fields = ('category',)
+
+
+@admin.register(models.Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ('key', 'field_type', 'required', 'created_at')
+    list_filter = ('field_type', 'required')
+    search_fields = ('key',)
+    inlines = (CategoryQuestionInline,)
+
+
+class AreaInline(admin.TabularInline):
+    model = models.Area
+    extra = 1
+
+
+@admin.register(models.AreaType)
+class AreaTypeAdmin(admin.ModelAdmin):
+    list_display = ('code', 'name')
+    search_fields = ('code', 'name')
+    inlines = (AreaInline,)
+
+
+@admin.register(models.Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ('name', 'code', 'area_type')
+    list_filter = ('area_type',)
+    search_fields = ('name', 'code')
+
+
+@admin.register(models.CategoryNote)
+class CategoryNoteAdmin(admin.ModelAdmin):
+    list_display = ('category', 'updated_at')
+    list_select_related = ('category', 'category__parent')
+    autocomplete_fields = ('category',)
+
+
+@admin.register(models.SettingsLog)
+class SettingsLogAdmin(admin.ModelAdmin):
+    """The history of settings changes (categories, departments, users, roles): read only."""
+    list_display = ('when', 'kind', 'object_pk', 'action', 'who')
+    list_filter = ('kind', 'action')
+    search_fields = ('who',)
+    date_hierarchy = 'when'
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
