@@ -177,3 +177,10 @@ def test_outsider_sees_no_complaints_in_browser(browser_login, make_complaint, o
     assert 'Klacht' not in page.find_element(By.TAG_NAME, 'header').text
     page = browser_login(outsider)(url('detail', complaint.pk))
     assert complaint.subject not in page.page_source
+
+
+def test_pages_are_dutch_whatever_the_browser_asks(client, make_complaint, coordinator):
+    complaint = make_complaint()
+    client.force_login(coordinator)
+    page = client.get(url('detail', complaint.pk), HTTP_ACCEPT_LANGUAGE='en').content.decode()
+    assert 'maandag 14 april 2025' in page
