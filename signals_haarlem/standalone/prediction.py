@@ -12,12 +12,14 @@ softmax with a temperature plus a "none of these" class, so a weak best match sc
 many categories there are. Below the threshold (the frontend uses 0.41) the answer is the
 fallback category (overig/overig) when it exists.
 
-The model is built lazily, kept in memory, and rebuilt when a category changes (post_save and
-post_delete bump a version, also in the shared cache) or when it is older than MAX_AGE_SECONDS.
+The model is built lazily and kept in memory. A category change (post_save and post_delete bump
+a version, also in the shared cache) rebuilds it before the next prediction, reusing the signal
+texts already read (fast); when the signal texts are older than MAX_AGE_SECONDS the model is
+rebuilt in full, in a background thread while the old model keeps answering.
 
 Settings (all optional): SIGNALS_PREDICTION = {'THRESHOLD': 0.41, 'MAX_AGE_SECONDS': 900,
 'SIGNALS_PER_CATEGORY': 200, 'TEMPERATURE': 0.1, 'NULL_SIMILARITY': 0.15,
-'FALLBACK': 'overig/overig', 'SIGNALS_WEIGHT': 0.4}.
+'FALLBACK': 'overig/overig', 'SIGNALS_WEIGHT': 0.4, 'BACKGROUND_REBUILD': True}.
 """
 import logging
 import math
@@ -42,6 +44,7 @@ DEFAULTS = {
     'NULL_SIMILARITY': 0.15,
     'FALLBACK': 'overig/overig',
     'SIGNALS_WEIGHT': 0.4,
+    'BACKGROUND_REBUILD': True,
 }
 
 STOPWORDS = frozenset("""
@@ -114,8 +117,9 @@ class Model:
     candidates: list
     idf: dict
     postings: dict  # term -> [(candidate index, weight)]
-    built_at: float = field(default_factory=time.monotonic)
+    signals_read_at: float = field(default_factory=time.monotonic)
     version: object = None
+    signal_counts: dict = field(default_factory=dict)
 
     def similarities(self, text):
         query = {t: w * self.idf[t] for t, w in _tf(features(text)).items() if t in self.idf}
@@ -136,14 +140,32 @@ class Model:
         return [(self.candidates[i], e / total) for i, e in ranked], null / total
 
 
-def build_model(signals_per_category=None, signals_weight=None):
-    """Build the model from the database (the active sub categories of active main categories)."""
-    from .models import Category, Signal
+def signal_counts(category_ids, per_category):
+    """{category id: term counts of the texts of its latest `per_category` signals}."""
+    from .models import Signal
+    counts = {}
+    for category_id in category_ids:
+        counter = Counter()
+        if per_category:
+            for text in (Signal.objects.filter(category_assignment__category_id=category_id)
+                         .order_by('-created_at').values_list('text', flat=True)[:per_category]):
+                counter.update(features(text, grams=False))
+        counts[category_id] = counter
+    return counts
+
+
+def build_model(known_signal_counts=None):
+    """Build the model from the database (the active sub categories of active main categories).
+
+    `known_signal_counts` ({category id: counts}) saves reading the signals of those categories
+    again when only the categories changed."""
+    from .models import Category
     cfg = config()
-    per_category = cfg['SIGNALS_PER_CATEGORY'] if signals_per_category is None else signals_per_category
-    mix = cfg['SIGNALS_WEIGHT'] if signals_weight is None else signals_weight
     categories = list(Category.objects.filter(parent__isnull=False, is_active=True, parent__is_active=True)
                       .select_related('parent').order_by('pk'))
+    known = dict(known_signal_counts or {})
+    missing = [c.pk for c in categories if c.pk not in known]
+    known.update(signal_counts(missing, cfg['SIGNALS_PER_CATEGORY']))
     meta_docs, signal_docs, candidates = [], [], []
     for category in categories:
         meta = Counter()
@@ -152,15 +174,8 @@ def build_model(signals_per_category=None, signals_weight=None):
                              (category.handling_message, 1)):
             for term, count in features(text).items():
                 meta[term] += count * weight
-        texts = []
-        if per_category:
-            texts = list(Signal.objects.filter(category_assignment__category=category)
-                         .order_by('-created_at').values_list('text', flat=True)[:per_category])
-        signal_counts = Counter()
-        for text in texts:
-            signal_counts.update(features(text, grams=False))
         meta_docs.append(_tf(meta))
-        signal_docs.append(_tf(signal_counts))
+        signal_docs.append(_tf(known[category.pk]))
         candidates.append(Candidate(category.pk, category.parent.slug, category.slug))
 
     n = len(candidates)
@@ -169,6 +184,7 @@ def build_model(signals_per_category=None, signals_weight=None):
         df.update(set(meta) | set(sig))
     idf = {t: math.log((1 + n) / (1 + d)) + 1 for t, d in df.items()}
     postings = defaultdict(list)
+    mix = cfg['SIGNALS_WEIGHT']
     for index, (meta, sig) in enumerate(zip(meta_docs, signal_docs)):
         meta_vec = _normalised({t: w * idf[t] for t, w in meta.items()})
         sig_vec = _normalised({t: w * idf[t] for t, w in sig.items()})
@@ -180,13 +196,15 @@ def build_model(signals_per_category=None, signals_weight=None):
             doc[t] += weight_sig * w
         for t, w in _normalised(doc).items():
             postings[t].append((index, w))
-    return Model(candidates=candidates, idf=idf, postings=dict(postings))
+    model = Model(candidates=candidates, idf=idf, postings=dict(postings))
+    model.signal_counts = {c.pk: known[c.pk] for c in categories}
+    return model
 
 
 # -- the cached model ------------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_state = {'model': None, 'local_version': 0}
+_state = {'model': None, 'local_version': 0, 'signals_stale': False, 'rebuilding': False}
 
 
 def _current_version():
@@ -197,30 +215,79 @@ def _current_version():
     return (_state['local_version'], shared)
 
 
-def invalidate(**kwargs):
-    """Categories changed: rebuild before the next prediction (here, and elsewhere via the cache)."""
+def invalidate(signals=False, **kwargs):
+    """Categories changed: rebuild before the next prediction (here, and elsewhere via the cache).
+    With `signals`, the texts of past signals are read again too (else they are reused)."""
     _state['local_version'] += 1
+    if signals:
+        _state['signals_stale'] = True
     try:
         cache.set(CACHE_VERSION_KEY, time.time_ns(), None)
     except Exception:
         logger.warning('Could not bump the prediction model version in the cache', exc_info=True)
 
 
+def _build(version, reuse_from=None):
+    started = time.monotonic()
+    reuse = None
+    if reuse_from is not None and not _state['signals_stale']:
+        reuse = reuse_from.signal_counts
+    _state['signals_stale'] = False
+    model = build_model(known_signal_counts=reuse)
+    model.version = version
+    if reuse is not None:  # the signal texts are as old as those of the model they came from
+        model.signals_read_at = reuse_from.signals_read_at
+    logger.info('Built the category prediction model: %d categories, %d terms in %.2fs (signals %s)',
+                len(model.candidates), len(model.idf), time.monotonic() - started,
+                'reused' if reuse is not None else 'read')
+    return model
+
+
+def _rebuild_in_background(version):
+    """Refresh an old model without making a resident wait; the old one answers meanwhile."""
+    from django.db import connections
+    with _lock:
+        if _state['rebuilding']:
+            return
+        _state['rebuilding'] = True
+
+    def run():
+        try:
+            model = _build(version)
+            with _lock:
+                current = _state['model']
+                if current is None or current.version == version:
+                    _state['model'] = model
+        except Exception:
+            logger.exception('Rebuilding the category prediction model failed; the old one stays in use')
+        finally:
+            _state['rebuilding'] = False
+            connections.close_all()
+
+    threading.Thread(target=run, name='prediction-rebuild', daemon=True).start()
+
+
 def get_model():
+    """The current model: built on first use and after a category change (reusing the signal
+    texts already read); rebuilt in full when older than MAX_AGE_SECONDS (in the background when
+    BACKGROUND_REBUILD, the default)."""
+    cfg = config()
+    max_age = cfg['MAX_AGE_SECONDS']
     model = _state['model']
     version = _current_version()
-    max_age = config()['MAX_AGE_SECONDS']
-    if model is not None and model.version == version and time.monotonic() - model.built_at < max_age:
-        return model
+    if model is not None and model.version == version:
+        if time.monotonic() - model.signals_read_at < max_age:
+            return model
+        if cfg['BACKGROUND_REBUILD']:
+            _rebuild_in_background(version)
+            return model
     with _lock:
         model = _state['model']
-        if model is None or model.version != version or time.monotonic() - model.built_at >= max_age:
-            started = time.monotonic()
-            model = build_model()
-            model.version = version
-            _state['model'] = model
-            logger.info('Built the category prediction model: %d categories, %d terms in %.2fs',
-                        len(model.candidates), len(model.idf), time.monotonic() - started)
+        if model is None or model.version != version:
+            fresh = model is not None and time.monotonic() - model.signals_read_at < max_age
+            model = _state['model'] = _build(version, reuse_from=model if fresh else None)
+        elif time.monotonic() - model.signals_read_at >= max_age:
+            model = _state['model'] = _build(version)
     return model
 
 

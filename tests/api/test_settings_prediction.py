@@ -97,7 +97,7 @@ def test_past_signal_texts_teach_the_model(api_client, categories):
     assert predict(api_client, text)['subrubriek'][0] == [f'{PUBLIC}overig/sub_categories/overig']
     for i in range(3):
         make_signal(category=categories['boom'], text=f'Hovenier met bladblazer bij de boom nummer {i}')
-    prediction.invalidate()  # new signals are picked up at the next rebuild (MAX_AGE_SECONDS)
+    prediction.invalidate(signals=True)  # new signals are read at the next full rebuild (MAX_AGE_SECONDS)
     assert predict(api_client, text)['subrubriek'][0] == [f'{PUBLIC}groen/sub_categories/boom']
 
 
@@ -112,10 +112,45 @@ def test_model_is_rebuilt_when_a_category_changes(api_client, categories):
     assert data['subrubriek'][0] == [f'{PUBLIC}afval/sub_categories/grofvuil']
 
 
+def test_a_category_change_reuses_the_signal_texts_already_read(categories, django_assert_max_num_queries):
+    for i in range(3):
+        make_signal(category=categories['boom'], text=f'Bladblazer bij boom {i}')
+    prediction.get_model()
+    categories['boom'].name = 'Bomen'
+    categories['boom'].save()
+    with django_assert_max_num_queries(1):  # only the categories, no signal texts
+        model = prediction.get_model()
+    index = [c.category_id for c in model.candidates].index(categories['boom'].pk)
+    assert any(index == i for i, _ in model.postings['w:bladblazer'])
+
+
 def test_model_is_rebuilt_after_max_age(categories, settings):
-    settings.SIGNALS_PREDICTION = {'MAX_AGE_SECONDS': 0}
+    settings.SIGNALS_PREDICTION = {'MAX_AGE_SECONDS': 0, 'BACKGROUND_REBUILD': False}
     first = prediction.get_model()
     assert prediction.get_model() is not first
+
+
+def test_an_old_model_is_refreshed_in_the_background(categories, settings, monkeypatch):
+    """While the refresh runs, the old model keeps answering; then the new one takes over."""
+    import threading
+    old = prediction.get_model()
+    release, built = threading.Event(), threading.Event()
+    new = prediction.Model(candidates=old.candidates, idf=old.idf, postings=old.postings)
+
+    def slow_build(known_signal_counts=None):
+        release.wait(5)
+        built.set()
+        return new
+    monkeypatch.setattr(prediction, 'build_model', slow_build)
+    settings.SIGNALS_PREDICTION = {'MAX_AGE_SECONDS': 0}
+    assert prediction.get_model() is old  # answered at once
+    release.set()
+    assert built.wait(5)
+    for _ in range(100):
+        if prediction._state['model'] is new:
+            break
+        time.sleep(0.01)
+    assert prediction._state['model'] is new
 
 
 def test_inactive_categories_are_never_predicted(api_client, categories):
