@@ -89,7 +89,8 @@ def resolve_forward(token, for_update=False):
     pk, nonce = unsign(SALT_FORWARD, token, max_days=forward_link_days() * 4)
     qs = Forward.objects.select_related('partner', 'signal', 'complaint')
     if for_update:
-        qs = qs.select_for_update()
+        # Lock the forward only: PostgreSQL refuses FOR UPDATE on the nullable joined rows.
+        qs = qs.select_for_update(of=('self',))
     forward = qs.filter(pk=pk).first()
     if forward is None:
         raise LinkRefused(403, *TAMPERED)

@@ -407,7 +407,9 @@ def _answer_to_signal(forward, answer, checked, answered_by):
 
 
 def _locked(pk):
-    return Forward.objects.select_for_update().select_related('partner', 'signal', 'complaint').get(pk=pk)
+    """The forward, locked (only its own row: PostgreSQL refuses FOR UPDATE on nullable joined rows)."""
+    return Forward.objects.select_for_update(of=('self',)).select_related('partner', 'signal', 'complaint') \
+        .get(pk=pk)
 
 
 # --- periodic work -----------------------------------------------------------------------
@@ -509,7 +511,7 @@ def withdraw_for_closed_signal(signal_id):
     """The signal was closed or cancelled: open forwards stop (their links are refused)."""
     for forward in Forward.objects.filter(signal_id=signal_id, status=Forward.OPEN):
         with transaction.atomic():
-            forward = Forward.objects.select_for_update().select_related('partner').get(pk=forward.pk)
+            forward = Forward.objects.select_for_update(of=('self',)).select_related('partner').get(pk=forward.pk)
             if forward.status == Forward.OPEN:
                 _close(forward, Forward.WITHDRAWN, '', 'Ingetrokken: de melding is afgehandeld of geannuleerd.',
                        note=False)
