@@ -4,8 +4,6 @@ without a server error."""
 import json
 
 import pytest
-from django.urls import get_resolver
-
 
 
 def generate():

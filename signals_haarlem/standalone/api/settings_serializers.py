@@ -777,7 +777,8 @@ class StateTemplatesListSerializer(serializers.ListSerializer):
         states = [item['state'] for item in attrs]
         doubles = sorted({s for s in states if states.count(s) > 1})
         if doubles:
-            raise serializers.ValidationError(f'Elke status mag maar een keer voorkomen (dubbel: {", ".join(doubles)}).')
+            raise serializers.ValidationError(
+                f'Elke status mag maar een keer voorkomen (dubbel: {", ".join(doubles)}).')
         return attrs
 
 
