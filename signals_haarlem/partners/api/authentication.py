@@ -65,3 +65,17 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Token realm="haarlem-partners"'
+
+
+try:  # describe the scheme in the OpenAPI schema (drf-spectacular is not there inside upstream)
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+except ImportError:  # pragma: no cover
+    pass
+else:
+    class PartnerTokenScheme(OpenApiAuthenticationExtension):
+        target_class = 'signals_haarlem.partners.api.authentication.PartnerTokenAuthentication'
+        name = 'partnerToken'
+
+        def get_security_definition(self, auto_schema):
+            return {'type': 'apiKey', 'in': 'header', 'name': 'Authorization',
+                    'description': 'API-token van een partner: "Token hpt_..." (alleen eigen doorzettingen).'}

@@ -111,7 +111,7 @@ class ForwardSerializer(serializers.ModelSerializer):
         read_only_fields = ('uuid', 'status', 'via', 'forwarded_at', 'forwarded_by', 'response_due',
                             'resolution_due', 'link_expires_at', 'answered_at', 'closed_at', 'reminders_sent')
 
-    def get_signal_display(self, obj):
+    def get_signal_display(self, obj) -> str:
         return obj.subject_display
 
     def validate(self, attrs):
@@ -119,7 +119,7 @@ class ForwardSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({'signal': ['Geef een melding of een klacht op (één van beide).']})
         return attrs
 
-    def get_answer(self, obj):
+    def get_answer(self, obj) -> dict | None:
         answer = getattr(obj, 'answer', None) if obj.status == Forward.ANSWERED else None
         if answer is None:
             return None
@@ -128,7 +128,7 @@ class ForwardSerializer(serializers.ModelSerializer):
                 'response_on_time': answer.response_on_time, 'resolution_on_time': answer.resolution_on_time,
                 'photos': [{'mimetype': p.mimetype, 'size': p.size} for p in answer.photos.all()]}
 
-    def get_events(self, obj):
+    def get_events(self, obj) -> list[dict]:
         return [{'kind': e.kind, 'at': e.at, 'who': e.who, 'detail': e.detail, 'workdays_elapsed': e.workdays_elapsed,
                  'norm_days': e.norm_days, 'on_time': e.on_time} for e in obj.events.all()]
 
@@ -172,7 +172,7 @@ class FigureReportSerializer(serializers.ModelSerializer):
                   'unfounded', 'no_judgement', 'resolved_informally', 'themes', 'remarks', 'delivered_at',
                   'delivered_by', 'via')
 
-    def get_period(self, obj):
+    def get_period(self, obj) -> str:
         return obj.period.code
 
 
@@ -187,10 +187,10 @@ class ActionSerializer(serializers.ModelSerializer):
                   'status', 'late', 'created_at', 'created_by', 'done_at', 'chase_count', 'events')
         read_only_fields = ('status', 'created_at', 'created_by', 'done_at', 'chase_count')
 
-    def get_late(self, obj):
+    def get_late(self, obj) -> bool:
         return obj.is_late()
 
-    def get_events(self, obj):
+    def get_events(self, obj) -> list[dict]:
         events = obj.events.all() if isinstance(obj, ReviewAction) else ReviewActionEvent.objects.none()
         return [{'from': e.from_status, 'to': e.to_status, 'at': e.at, 'who': e.who, 'note': e.note} for e in events]
 
@@ -208,10 +208,10 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = ('status', 'dossier', 'dossier_generated_at', 'meeting_record', 'attendees', 'held_on',
                             'created_at')
 
-    def get_period_code(self, obj):
+    def get_period_code(self, obj) -> str:
         return obj.period.code
 
-    def get_period_label(self, obj):
+    def get_period_label(self, obj) -> str:
         return obj.period.label
 
     def validate(self, attrs):

@@ -12,13 +12,20 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.generics import GenericAPIView
 
 from .. import figures, reviews, services
 from ..models import FigureReport, Forward, ForwardAnswer, Partner, PartnerLog, PartnerToken, Review, ReviewAction
 from . import serializers as s
 from .authentication import PartnerTokenAuthentication
 from .permissions import IsPartner, ModelPermissions, require
+
+
+try:
+    from drf_spectacular.utils import extend_schema
+except ImportError:  # inside upstream Signalen the schema is someone else's concern
+    def extend_schema(**kwargs):
+        return lambda func: func
 
 
 class DjangoErrors:
@@ -229,7 +236,8 @@ class ActionViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMix
 
 # --- the partner's own endpoints (PartnerToken) ---------------------------------------------
 
-class PartnerAPIView(DjangoErrors, APIView):
+class PartnerAPIView(DjangoErrors, GenericAPIView):
+    serializer_class = s.PartnerJobSerializer
     authentication_classes = [PartnerTokenAuthentication]
     permission_classes = [IsPartner]
 
@@ -246,6 +254,7 @@ class PartnerAPIView(DjangoErrors, APIView):
 
 
 class PartnerForwardList(PartnerAPIView):
+    @extend_schema(operation_id='partner_forwards_list', responses=s.PartnerJobSerializer(many=True))
     def get(self, request):
         qs = self.forwards()
         wanted = request.query_params.get('status', Forward.OPEN)
@@ -261,6 +270,7 @@ class PartnerForwardDetail(PartnerAPIView):
 
 
 class PartnerForwardAnswer(PartnerAPIView):
+    serializer_class = s.AnswerSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request, uuid):
@@ -279,6 +289,7 @@ class PartnerForwardAnswer(PartnerAPIView):
 
 
 class PartnerFigures(PartnerAPIView):
+    serializer_class = s.FigureReportSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get(self, request):
