@@ -22,7 +22,7 @@ FIGURES_LINK_DAYS = 42
 
 
 def forward_link_days():
-    return int(getattr(settings, 'HAARLEM_PARTNERS_LINK_DAYS', FORWARD_LINK_DAYS))
+    return int(getattr(settings, 'HAARLEM_PARTNERS', {}).get('LINK_DAYS', FORWARD_LINK_DAYS))
 
 
 class LinkRefused(Exception):
