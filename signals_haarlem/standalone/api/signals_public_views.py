@@ -49,11 +49,12 @@ class PublicView(APIView):
 
 # -- categories -----------------------------------------------------------------------------------
 
-@extend_schema(tags=['public: categories'], operation_id='v1_public_terms_categories_list', parameters=sc.PAGE,
+@extend_schema(tags=['public: categories'], parameters=sc.PAGE,
                responses=sc.obj('Hoofdcategorieën met subcategorieën (gepagineerd)'))
 class PublicCategoryList(PublicView):
     """`GET /signals/v1/public/terms/categories/`: main categories with their sub categories."""
 
+    @extend_schema(operation_id='v1_public_terms_categories_list')
     def get(self, request):
         paginator = LinkHeaderPagination()
         page = paginator.paginate_queryset(public_category_queryset(), request, view=self)
@@ -71,10 +72,10 @@ class PublicCategoryDetail(PublicView):
         return Response(public_main_category(Ctx(request), category))
 
 
-@extend_schema(tags=['public: categories'], operation_id='v1_public_terms_categories_sub_categories_list',
-               parameters=[sc.SLUG, *sc.PAGE],
+@extend_schema(tags=['public: categories'], parameters=[sc.SLUG, *sc.PAGE],
                responses={200: sc.obj('Subcategorieën (gepagineerd)'), 404: sc.NOT_FOUND})
 class PublicSubCategoryList(PublicView):
+    @extend_schema(operation_id='v1_public_terms_categories_sub_categories_list')
     def get(self, request, slug):
         main = public_category_queryset().filter(slug=slug).first()
         if main is None:

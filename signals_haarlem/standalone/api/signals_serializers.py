@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import workflow
@@ -432,6 +433,22 @@ def bounding_box():
     return [float(x) for x in box]
 
 
+STATE_CODES = [code for code, _ in workflow.STATUS_CHOICES]
+
+
+@extend_schema_field({'type': 'string', 'pattern': '^(' + '|'.join(re.escape(c) for c in STATE_CODES) + ')$',
+                      'description': 'Statuscode: ' + ', '.join(STATE_CODES)})
+class StateField(serializers.ChoiceField):
+    """A status code. Described by a pattern in the schema: an enum would be merged with other apps'
+    "state" enums into one badly named component."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=STATE_CODES, **kwargs)
+
+
+@extend_schema_field({'type': 'object', 'required': ['type', 'coordinates'], 'properties': {
+    'type': {'type': 'string', 'enum': ['Point']},
+    'coordinates': {'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}})
 class PointField(serializers.Field):
     """A GeoJSON Point [lon, lat] inside settings.SIGNALS_BOUNDING_BOX."""
     default_error_messages = {
@@ -684,7 +701,7 @@ class PrivateSignalCreateSerializer(SignalCreateSerializer):
 
 
 class StatusInSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=[code for code, _ in workflow.STATUS_CHOICES])
+    state = StateField()
     text = serializers.CharField(max_length=10000, required=False, allow_null=True, allow_blank=True)
     send_email = serializers.BooleanField(required=False, default=False)
     target_api = serializers.ChoiceField(choices=['sigmax'], required=False, allow_null=True, allow_blank=True)
@@ -756,6 +773,6 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 
 class EmailPreviewSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[code for code, _ in workflow.STATUS_CHOICES])
+    status = StateField()
     text = serializers.CharField(max_length=10000, required=False, allow_null=True, allow_blank=True)
     email_override = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
