@@ -139,12 +139,36 @@ CURRENT_RECORDS = ('location', 'status', 'category_assignment__category__parent'
                    'type_assignment')
 
 
-def with_current_records(queryset=None):
+def with_current_records(queryset=None, only=None):
     """Signals with their current location, status, category (and its parent), reporter, priority and
-    type joined in, so reading them costs no further queries."""
+    type joined in, so reading them costs no further queries. `only`: load just these fields (paths as
+    for QuerySet.only(); paths this Signalen lacks are left out), for hot paths."""
     if queryset is None:
         queryset = get_model('Signal').objects.all()
-    return queryset.select_related(*CURRENT_RECORDS)
+    queryset = queryset.select_related(*CURRENT_RECORDS)
+    if only:
+        queryset = queryset.only(*[path for path in only if _has_field_path(path)])
+    return queryset
+
+
+_field_paths = {}
+
+
+def _has_field_path(path):
+    if path not in _field_paths:
+        from django.core.exceptions import FieldDoesNotExist
+        model, found = get_model('Signal'), True
+        for part in path.split('__'):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                found = False
+                break
+            model = field.related_model if field.is_relation else None
+            if model is None:
+                break
+        _field_paths[path] = found
+    return _field_paths[path]
 
 
 def priority_of(signal):
@@ -192,26 +216,31 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True):
     before it (or after it), nearest first; optionally only of the same category and only open ones.
 
     Standalone: a bounding box on the indexed Location (lat, lon) columns, then the exact distance in
-    Python. Upstream: PostGIS `dwithin` on the location geometry (indexed), then the exact distance."""
+    Python. Upstream: PostGIS `dwithin` on the location geometry (indexed), then the exact distance.
+    Plain SQL in the standalone branch: this runs for many triage decisions and the ORM's query
+    building cost more than the (indexed) queries themselves."""
     from datetime import timedelta
     point = point_of(signal)
     if point is None:
         return []
     lon, lat = float(point[0]), float(point[1])
-    Signal = get_model('Signal')
-    qs = Signal.objects.filter(created_at__gte=signal.created_at - timedelta(days=days)).exclude(pk=signal.pk)
+    since = signal.created_at - timedelta(days=days)
+    category_id = None
     if same_category:
         category = category_of(signal)
         if category is None:
             return []
-        qs = qs.filter(category_assignment__category_id=category.pk)
-    if open_only:
-        qs = qs.exclude(status__state__in=CLOSED_STATES)
+        category_id = category.pk
     dlat = metres / _METRES_PER_DEGREE
     dlon = metres / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 1e-6))
     if UPSTREAM:  # pragma: no cover - runs inside upstream Signalen (PostGIS)
         from django.contrib.gis.geos import Point
         from django.contrib.gis.measure import D
+        qs = get_model('Signal').objects.filter(created_at__gte=since).exclude(pk=signal.pk)
+        if category_id is not None:
+            qs = qs.filter(category_assignment__category_id=category_id)
+        if open_only:
+            qs = qs.exclude(status__state__in=CLOSED_STATES)
         centre = Point(lon, lat, srid=4326)
         # dwithin in degrees uses the spatial index; distance_lte makes it exact (on the sphere).
         qs = qs.filter(location__geometrie__dwithin=(centre, max(dlat, dlon)),
@@ -219,14 +248,30 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True):
         found = [(_metres_between(lon, lat, g.x, g.y), pk)
                  for pk, g in qs.order_by().values_list('pk', 'location__geometrie')]
     else:
+        t = _schema()
         # First the locations in the box, from the (lat, lon) index alone; then which of them are the
         # current location of a signal that qualifies (by the unique index on signal.location_id).
-        boxed = get_model('Location').objects.filter(lat__gte=lat - dlat, lat__lte=lat + dlat, lon__gte=lon - dlon,
-                                                     lon__lte=lon + dlon).order_by().values_list('pk', 'lon', 'lat')
+        boxed = _sql(f'SELECT {t.loc_id}, {t.loc_lon}, {t.loc_lat} FROM {t.location} '
+                     f'WHERE {t.loc_lat} BETWEEN %s AND %s AND {t.loc_lon} BETWEEN %s AND %s',
+                     [lat - dlat, lat + dlat, lon - dlon, lon + dlon])
         distances = {pk: d for pk, x, y in boxed if (d := _metres_between(lon, lat, x, y)) <= metres}
         if not distances:
             return []
-        rows = qs.filter(location_id__in=list(distances)).order_by().values_list('pk', 'location_id')
+        where = [f's.{t.sig_location} IN ({", ".join(["%s"] * len(distances))})', f's.{t.sig_created} >= %s',
+                 f's.{t.sig_id} <> %s']
+        params = [*distances, _db_datetime(since), signal.pk]
+        joins = ''
+        if category_id is not None:
+            joins += f' JOIN {t.assignment} ca ON ca.{t.ca_id} = s.{t.sig_assignment}'
+            where.append(f'ca.{t.ca_category} = %s')
+            params.append(category_id)
+        if open_only:
+            joins += f' LEFT JOIN {t.status} st ON st.{t.st_id} = s.{t.sig_status}'
+            where.append(f'(st.{t.st_state} IS NULL OR st.{t.st_state} NOT IN '
+                         f'({", ".join(["%s"] * len(CLOSED_STATES))}))')
+            params.extend(sorted(CLOSED_STATES))
+        rows = _sql(f'SELECT s.{t.sig_id}, s.{t.sig_location} FROM {t.signal} s{joins} WHERE {" AND ".join(where)}',
+                    params)
         found = [(distances[location_id], pk) for pk, location_id in rows]
     return [pk for distance, pk in sorted(found) if distance <= metres]
 
@@ -241,6 +286,53 @@ def _metres_between(lon1, lat1, lon2, lat2):
     return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(a)))
 
 
+_schema_cache = None
+
+
+def _schema():
+    """Quoted table and column names of the models the plain-SQL helpers read (same in both ways of
+    running, except the standalone-only Location lat/lon columns)."""
+    global _schema_cache
+    if _schema_cache is None:
+        from django.db import connection
+        qn = connection.ops.quote_name
+
+        def table(name):
+            return qn(get_model(name)._meta.db_table)
+
+        def col(name, field):
+            return qn(get_model(name)._meta.get_field(field).column)
+        names = dict(
+            signal=table('Signal'), sig_id=col('Signal', 'id'), sig_created=col('Signal', 'created_at'),
+            sig_location=col('Signal', 'location'), sig_status=col('Signal', 'status'),
+            sig_assignment=col('Signal', 'category_assignment'), sig_reporter=col('Signal', 'reporter'),
+            sig_parent=col('Signal', 'parent'),
+            assignment=table('CategoryAssignment'), ca_id=col('CategoryAssignment', 'id'),
+            ca_category=col('CategoryAssignment', 'category'),
+            status=table('Status'), st_id=col('Status', 'id'), st_state=col('Status', 'state'),
+            st_signal=col('Status', '_signal'),
+            reporter=table('Reporter'), rep_id=col('Reporter', 'id'), rep_email=col('Reporter', 'email'),
+            rep_phone=col('Reporter', 'phone'),
+        )
+        if not UPSTREAM:
+            names.update(location=table('Location'), loc_id=col('Location', 'id'), loc_lat=col('Location', 'lat'),
+                         loc_lon=col('Location', 'lon'))
+        _schema_cache = SimpleNamespace(**names)
+    return _schema_cache
+
+
+def _sql(sql, params):
+    from django.db import connections, router
+    with connections[router.db_for_read(get_model('Signal'))].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _db_datetime(value):
+    from django.db import connections, router
+    return connections[router.db_for_read(get_model('Signal'))].ops.adapt_datetimefield_value(value)
+
+
 def same_reporter_signals(signal, days):
     """Ids of other signals whose current reporter has the same e-mail address or phone number,
     created at most `days` days before this signal (or after it)."""
@@ -249,19 +341,33 @@ def same_reporter_signals(signal, days):
     email, phone = email.strip(), phone.strip()
     if not email and not phone:
         return []
-    Signal = get_model('Signal')
-    qs = Signal.objects.filter(created_at__gte=signal.created_at - timedelta(days=days)).exclude(pk=signal.pk)
-    ids = set()
+    t = _schema()
+    since = _db_datetime(signal.created_at - timedelta(days=days))
+    select = (f'SELECT s.{t.sig_id} FROM {t.signal} s JOIN {t.reporter} r ON r.{t.rep_id} = s.{t.sig_reporter} '
+              f'WHERE s.{t.sig_created} >= %s AND s.{t.sig_id} <> %s AND ')
+    parts, params = [], []
     if email:
-        ids.update(qs.filter(reporter__email__in=sorted({email, email.lower()})).values_list('pk', flat=True))
+        emails = sorted({email, email.lower()})
+        parts.append(select + f'r.{t.rep_email} IN ({", ".join(["%s"] * len(emails))})')
+        params += [since, signal.pk, *emails]
     if phone:
-        ids.update(qs.filter(reporter__phone=phone).values_list('pk', flat=True))
-    return sorted(ids)
+        parts.append(select + f'r.{t.rep_phone} = %s')
+        params += [since, signal.pk, phone]
+    return sorted({row[0] for row in _sql(' UNION '.join(parts), params)})
 
 
 def child_count(signal):
     """Number of child signals (deelmeldingen) of the signal."""
-    return get_model('Signal').objects.filter(parent_id=signal.pk).count()
+    t = _schema()
+    return _sql(f'SELECT COUNT(*) FROM {t.signal} WHERE {t.sig_parent} = %s', [signal.pk])[0][0]
+
+
+def had_state(signal, states):
+    """Whether the signal ever had one of these states (e.g. 'reopen requested')."""
+    states = sorted(states)
+    t = _schema()
+    return bool(_sql(f'SELECT 1 FROM {t.status} WHERE {t.st_signal} = %s AND {t.st_state} IN '
+                     f'({", ".join(["%s"] * len(states))}) LIMIT 1', [signal.pk, *states]))
 
 
 def address_text(signal):

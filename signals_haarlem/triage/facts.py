@@ -60,7 +60,12 @@ class SignalFacts:
         return self._status_history
 
     def had_state(self, states):
-        return any(state in states for state, _ in self.status_history)
+        if self._status_history is not None:
+            return any(state in states for state, _ in self._status_history)
+        key = ('had_state', tuple(sorted(states)))
+        if key not in self._cache:
+            self._cache[key] = signalen.had_state(self.signal, states)
+        return self._cache[key]
 
     def children_count(self):
         if 'children' not in self._cache:
