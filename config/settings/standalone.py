@@ -188,3 +188,16 @@ LOGGING = {
     'root': {'handlers': ['console'], 'level': env('LOG_LEVEL', 'INFO')},
     'loggers': {'django.db.backends': {'level': 'WARNING'}},
 }
+
+# The embedded OIDC provider's signing key (made on first use) and JWT access tokens the frontend's
+# implicit flow can carry as bearer tokens.
+from signals_haarlem.standalone.oidc import load_or_create_private_key  # noqa: E402
+
+OAUTH2_PROVIDER['OIDC_RSA_PRIVATE_KEY'] = load_or_create_private_key(VAR_DIR / 'oidc.key')
+OAUTH2_PROVIDER['ACCESS_TOKEN_GENERATOR'] = 'signals_haarlem.standalone.oidc.generate_access_token'
+OAUTH2_PROVIDER['REFRESH_TOKEN_GENERATOR'] = 'oauthlib.oauth2.rfc6749.tokens.random_token_generator'
+SPECTACULAR_SETTINGS['ENUM_NAME_OVERRIDES'] = {
+    'SignalStateEnum': 'signals_haarlem.standalone.workflow.STATUS_LABELS',
+    'ComplaintStateEnum': 'signals_haarlem.complaints.workflow.STATE_CHOICES',
+}
+SIGNALS_PREDICTION = {'THRESHOLD': float(env('PREDICTION_THRESHOLD', '0.41'))}
