@@ -19,7 +19,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from signals_haarlem import workdays
 
@@ -289,7 +289,9 @@ def _send_request_mail(request, reminder=False):
     context = {'partner': partner, 'period': request.period, 'request': request,
                'url': links.figures_url(request), 'reminder': reminder}
     subject = f'{"Herinnering: " if reminder else ""}Klachtcijfers {request.period.label} – gemeente Haarlem'
-    send_mail(subject, render_to_string('partners/mail/figures_request.txt', context), None, recipients)
+    with translation.override('nl'):
+        body = render_to_string('partners/mail/figures_request.txt', context)
+    send_mail(subject, body, None, recipients)
     return True
 
 

@@ -7,6 +7,7 @@ cached or indexed, and send no Referer to other sites (the link is the key).
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import path
+from django.utils import translation
 from django.views import View
 
 from . import figures, links, services
@@ -27,7 +28,13 @@ def refused(request, exc):
                            status=exc.status))
 
 
-class ForwardPage(View):
+class DutchView(View):
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override('nl'):
+            return super().dispatch(request, *args, **kwargs)
+
+
+class ForwardPage(DutchView):
     def get(self, request, token):
         try:
             forward = links.resolve_forward(token)
@@ -73,7 +80,7 @@ class ForwardPage(View):
 FIELDS = [(column, label) for column, _, label, _ in figures.NUMBER_FIELDS]
 
 
-class FiguresPage(View):
+class FiguresPage(DutchView):
     def get(self, request, token):
         try:
             request_ = links.resolve_figures_request(token)

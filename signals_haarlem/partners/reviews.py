@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from signals_haarlem import workdays
 
@@ -30,6 +30,11 @@ MEETING_AFTER_WORKDAYS = 15
 REMIND_BEFORE_WORKDAYS = 5
 #: Late actions are chased again after this many working days.
 CHASE_EVERY_WORKDAYS = 5
+
+
+def _render(template, context):
+    with translation.override('nl'):
+        return render_to_string(template, context)
 
 
 def _who(user):
@@ -328,7 +333,7 @@ def remind_account_holders(today=None):
             _event(review, ReviewEvent.REMINDED, '', f'Herinnering aan {holder.email}')
             transaction.on_commit(lambda c=context, e=holder.email, r=review: send_mail(
                 f'Periodiek overleg {r.partner.name} op {r.planned_date:%d-%m-%Y}',
-                render_to_string('partners/mail/review_reminder.txt', c), None, [e]))
+                _render('partners/mail/review_reminder.txt', c), None, [e]))
         sent.append(review)
     return sent
 
@@ -418,7 +423,7 @@ def chase_late_actions(today=None, now=None):
                                              f'{", ".join(recipients)}')
             context = {'action': action, 'account_holder': getattr(holder, 'email', '')}
             transaction.on_commit(lambda c=context, r=list(dict.fromkeys(recipients)), a=action: send_mail(
-                f'Afspraak over de datum: {a.description[:60]}',
-                render_to_string('partners/mail/action_chase.txt', c), None, r))
+                f'Afspraak over de datum: {a.description[:60]}', _render('partners/mail/action_chase.txt', c),
+                None, r))
         chased.append(action)
     return chased

@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from signals_haarlem import signalen, workdays
 from signals_haarlem.uploads import IMAGE_TYPES, check_upload, safe_filename
@@ -260,7 +260,9 @@ def send_forward_mail(forward_pk, reminder=False):
     what = job['reference'] if job['kind'] == 'complaint' else f'melding {job["reference"]}'
     subject = f'{"Herinnering: " if reminder else ""}Opdracht van gemeente Haarlem: {what}'
     try:
-        send_mail(subject, render_to_string('partners/mail/forward.txt', context), None, recipients)
+        with translation.override('nl'):
+            body = render_to_string('partners/mail/forward.txt', context)
+        send_mail(subject, body, None, recipients)
         return True
     except Exception as exc:  # the mail server is down: the job stays, the failure is on record
         logger.exception('Mail for forward %s to %s failed', forward.pk, forward.partner.code)

@@ -44,7 +44,7 @@ def test_overview_row_per_partner(client, holder, partner, other_partner, signal
     row = html.split('data-partner="SPL"')[1].split('</tr>')[0]
     assert '50%' in row and '(van 2)' in row  # 1 on time of 2 measured (1 answered, 1 open past its norm)
     assert '1 over de norm' in row
-    assert '<td class="late-actions">1</td>' in row
+    assert '<td class="late-actions"><span class="late">1</span></td>' in row
     assert review.planned_date.strftime('%Y') in row
 
 
@@ -132,3 +132,16 @@ def test_partner_without_account_holder_renders(client, holder, other_partner):
     client.force_login(holder)
     response = client.get(f'/werkplek/partners/{other_partner.pk}/')
     assert response.status_code == 200 and 'niet toegewezen' in response.content.decode()
+
+
+def test_pages_in_dutch_whatever_the_browser_asks(client, holder, partner, signal):
+    review, _ = reviews.plan_review(partner, periods.parse('2025-K1'), planned_date=date(2025, 5, 19))
+    client.force_login(holder)
+    html = client.get('/werkplek/partners/', HTTP_ACCEPT_LANGUAGE='en-US,en').content.decode()
+    assert '19 mei 2025' in html and 'May' not in html
+    forward = services.forward_signal(signal, partner, 'Legen', send=False)
+    from signals_haarlem.partners import links
+    page = client.get(f'/partner/opdracht/{links.forward_token(forward)}/', HTTP_ACCEPT_LANGUAGE='en')
+    months = ('januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober',
+              'november', 'december')
+    assert any(f' {m} ' in page.content.decode() for m in months)

@@ -9,17 +9,28 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from signals_haarlem import signalen
-from signals_haarlem.werkplek.mixins import WerkplekPage
+from signals_haarlem.werkplek.mixins import WerkplekPage as BasePage
 
 from .. import figures, periods, reviews, services
 from ..models import Forward, ForwardPhoto, Partner, Review, ReviewAction
 
 ON_TIME_WINDOW_DAYS = 90
+
+
+class WerkplekPage(BasePage):
+    """A werkplek page of this app, always in Dutch (dates and months too, whatever the browser asks)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override('nl'):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, 'render') and not response.is_rendered:
+                response.render()
+            return response
 
 
 def overview_rows(today=None, now=None):
