@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from signals_haarlem import signalen, workdays
+from signals_haarlem import signalen
 
 from . import fixtures, letters, services, workflow
 from .models import (Cause, Complaint, ComplaintEvent, ImprovementMeasure, Letter, LetterTemplate, MeasureEvent, Norm,

@@ -180,7 +180,10 @@ def _date(value, field, errors, required=True, not_future=False, today=None):
     if isinstance(value, datetime):
         value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
     elif not isinstance(value, date):
-        parsed = parse_date(str(value)) if isinstance(value, str) else None
+        try:
+            parsed = parse_date(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
         if parsed is None:
             errors.setdefault(field, []).append('Geef een geldige datum (JJJJ-MM-DD).')
             return None
@@ -196,16 +199,30 @@ def _datetime(value, field, errors):
         return None
     if isinstance(value, datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
-    parsed = parse_datetime(str(value))
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
     if parsed is None:
         errors.setdefault(field, []).append('Geef een geldige datum en tijd.')
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
+def _text(data, field, errors):
+    """The text in data[field] ('' if absent); a field error if it is not text."""
+    value = data.get(field)
+    if value is None:
+        return ''
+    if not isinstance(value, str):
+        errors.setdefault(field, []).append('Geef hier tekst.')
+        return ''
+    return value.strip()
+
+
 def _choice(value, choices, field, errors):
     keys = [k for k, _ in choices]
-    if value not in keys:
+    if not isinstance(value, str) or value not in keys:
         errors.setdefault(field, []).append(f'Kies een van: {", ".join(k for k in keys if k)}.')
         return None
     return value
@@ -435,7 +452,7 @@ def assign(complaint, handler, user=None, reason=''):
     _event(locked, 'assign', user, reason=reason,
            data={'from': previous.pk if previous else None, 'to': handler.pk if handler else None,
                  'handler': who(handler) if handler else ''})
-    note_on_signal(locked, f'toegewezen aan een klachtbehandelaar.', user)
+    note_on_signal(locked, 'toegewezen aan een klachtbehandelaar.', user)
     _refresh(complaint, locked)
     return complaint
 
@@ -443,12 +460,17 @@ def assign(complaint, handler, user=None, reason=''):
 # -- the workflow ----------------------------------------------------------------------------------
 
 def _norms(values, errors):
+    if values and not isinstance(values, (list, tuple, set)) and not hasattr(values, 'all'):
+        errors.setdefault('norms', []).append('Geef een lijst van normnummers (1-22).')
+        return []
     values = list(values or [])
     if not values:
         return []
     numbers = [getattr(v, 'number', v) for v in values]
     try:
-        numbers = [int(n) for n in numbers]
+        numbers = [int(n) for n in numbers if not isinstance(n, (bool, float))]
+        if len(numbers) != len(values):
+            raise ValueError
     except (TypeError, ValueError):
         errors.setdefault('norms', []).append('Geef normen als nummer (1-22).')
         return []
@@ -464,24 +486,36 @@ def _cause(value, errors):
         return None
     if isinstance(value, Cause):
         return value
-    cause = Cause.objects.filter(Q(code=str(value)) | Q(pk=int(value) if str(value).isdigit() else None),
-                                 is_active=True).first()
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        errors.setdefault('cause', []).append('Geef de code van een oorzaak.')
+        return None
+    value = str(value)
+    pk = int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
+    cause = Cause.objects.filter(Q(code=value) | Q(pk=pk), is_active=True).first()
     if cause is None:
         errors.setdefault('cause', []).append('Onbekende oorzaak.')
     return cause
 
 
+def _int_or_none(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62 else None
+
+
 def _measure_specs(values, errors, today):
     specs = []
+    if values and (not isinstance(values, (list, tuple)) or not all(isinstance(v, dict) for v in values)):
+        errors.setdefault('measures', []).append('Geef maatregelen als lijst met omschrijving en streefdatum.')
+        return specs
     for i, item in enumerate(values or []):
-        description = (item.get('description') or '').strip()
+        description = _text(item, 'description', errors)
         due = _date(item.get('due_date'), 'measures', errors, required=True)
         if not description:
             errors.setdefault('measures', []).append(f'Maatregel {i + 1}: beschrijf de maatregel.')
         if due and due < today:
             errors.setdefault('measures', []).append(f'Maatregel {i + 1}: de streefdatum ligt in het verleden.')
-        specs.append({'description': description, 'due_date': due, 'owner': item.get('owner'),
-                      'owner_name': (item.get('owner_name') or '').strip(), 'department': item.get('department')})
+        specs.append({'description': description, 'due_date': due, 'owner': _int_or_none(item.get('owner')),
+                      'owner_name': _text(item, 'owner_name', errors),
+                      'department': _int_or_none(item.get('department'))})
     return specs
 
 
@@ -516,16 +550,16 @@ def _transition(c, to, user, reason, data, now):
     letters = []  # (kind, role, extra)
     event_data = {}
     if to == workflow.INFORMAL:
-        c.informal_approach = (data.get('approach') or '').strip()
+        c.informal_approach = _text(data, 'approach', errors)
         event_data['approach'] = c.informal_approach
     elif to == workflow.RESOLVED:
         confirmed_on = _date(data.get('confirmed_on'), 'confirmed_on', errors, not_future=True, today=today)
         how = _choice(data.get('how'), workflow.CONFIRMATION_METHODS, 'how', errors) if data.get('how') else None
         if confirmed_on and confirmed_on < c.received_on:
             errors.setdefault('confirmed_on', []).append('Ligt vóór de ontvangst van de klacht.')
-        c.resolved_confirmed_by = (data.get('confirmed_by') or '').strip()
+        c.resolved_confirmed_by = _text(data, 'confirmed_by', errors)
         c.resolved_confirmed_on, c.resolved_how = confirmed_on, how or ''
-        c.outcome_explanation = (data.get('note') or '').strip()
+        c.outcome_explanation = _text(data, 'note', errors)
         c.outcome = 'opgelost'
         event_data.update(confirmed_by=c.resolved_confirmed_by, confirmed_on=confirmed_on, how=how)
         if data.get('send_letter', c.is_formal):
@@ -533,7 +567,7 @@ def _transition(c, to, user, reason, data, now):
     elif to == workflow.NOT_HANDLED:
         ground = _choice(data.get('ground'), workflow.NOT_HANDLED_GROUNDS, 'ground', errors) if data.get('ground') else None
         c.not_handled_ground = ground or ''
-        c.outcome_explanation = (data.get('explanation') or '').strip()
+        c.outcome_explanation = _text(data, 'explanation', errors)
         c.outcome = 'niet_behandeld'
         # The 9:8 letter has its own term: 4 weeks from receipt; it is the term this decision is held to.
         due = not_handled_letter_due(c)
@@ -547,12 +581,12 @@ def _transition(c, to, user, reason, data, now):
                                                            'die geen klacht over een gedraging zijn.')
         elif classification:
             _choice(classification, Complaint.CLASSIFICATIONS, 'classification', errors)
-        forward_to = (data.get('forward_to') or '').strip()
+        forward_to = _text(data, 'forward_to', errors)
         if classification == 'ander_orgaan' and not forward_to:
             errors.setdefault('forward_to', []).append('Naar welk bestuursorgaan is het doorgezonden (Awb 2:3)?')
         c.classification = classification or c.classification
         c.forward_to = forward_to
-        c.outcome_explanation = (data.get('explanation') or '').strip()
+        c.outcome_explanation = _text(data, 'explanation', errors)
         c.outcome = 'geen_klacht'
         c.is_formal = False
         event_data.update(classification=classification, forward_to=forward_to)
@@ -564,21 +598,21 @@ def _transition(c, to, user, reason, data, now):
         planned = _datetime(data.get('planned_at'), 'planned_at', errors) if data.get('planned_at') else None
         if planned and planned < now:
             errors.setdefault('planned_at', []).append('De hoorzitting ligt in het verleden.')
-        c.hearing_planned_at, c.hearing_location = planned, (data.get('location') or '').strip()
+        c.hearing_planned_at, c.hearing_location = planned, _text(data, 'location', errors)
         event_data.update(planned_at=planned, location=c.hearing_location)
         letters.append((letters_mod.LetterTemplate.HEARING_INVITATION, Letter.COMPLAINANT, None))
         if data.get('invite_person', True):
             letters.append((letters_mod.LetterTemplate.HEARING_INVITATION, Letter.PERSON, None))
     elif to == workflow.HEARING_HELD:
         held = _date(data.get('held_on'), 'held_on', errors, not_future=True, today=today)
-        c.hearing_held_on, c.hearing_report = held, (data.get('report') or '').strip()
+        c.hearing_held_on, c.hearing_report = held, _text(data, 'report', errors)
         event_data.update(held_on=held, complainant_heard=bool(data.get('complainant_heard', True)),
                           person_heard=bool(data.get('person_heard', True)))
     elif to == workflow.HEARING_WAIVED:
         ground = _choice(data.get('ground'), workflow.HEARING_WAIVER_GROUNDS, 'ground', errors) if data.get('ground') else None
         c.hearing_waived_ground = ground or ''
-        event_data.update(ground=ground, explanation=(data.get('explanation') or '').strip())
-        reason = reason or (data.get('explanation') or '')
+        event_data.update(ground=ground, explanation=_text(data, 'explanation', errors))
+        reason = reason or event_data['explanation']
     elif to == workflow.CONCLUDED:
         judgement = _choice(data.get('judgement'), workflow.JUDGEMENTS, 'judgement', errors) if data.get('judgement') else None
         norms = _norms(data.get('norms'), errors) if 'norms' in data else None
@@ -589,18 +623,18 @@ def _transition(c, to, user, reason, data, now):
             if cause is None:
                 errors.setdefault('cause', []).append('Geef de oorzaak aan.')
         specs = _measure_specs(data.get('measures'), errors, today)
-        c.findings = (data.get('findings') or '').strip()
-        c.conclusions = (data.get('conclusions') or '').strip()
+        c.findings = _text(data, 'findings', errors)
+        c.conclusions = _text(data, 'conclusions', errors)
         c.judgement = judgement or ''
         c.outcome = judgement or ''
         c.cause = cause
         if 'cause_note' in data:
-            c.cause_note = (data.get('cause_note') or '').strip()
+            c.cause_note = _text(data, 'cause_note', errors)
         event_data.update(judgement=judgement, norms=[n.number for n in norms or []], cause=getattr(cause, 'code', None),
                           measures=len(specs))
         letters.append((letters_mod.LetterTemplate.CONCLUSION, Letter.COMPLAINANT, None))
     elif to == workflow.CLOSED:
-        event_data['note'] = (data.get('note') or '').strip()
+        event_data['note'] = _text(data, 'note', errors)
         c.closed_at = now
     _raise(errors)
 

@@ -1,5 +1,4 @@
 """The publication export removes personal details of complainants and employees."""
-import datetime
 
 from django.utils import timezone
 

@@ -2,7 +2,6 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from signals_haarlem.complaints import services, workflow
 from signals_haarlem.complaints.models import Complaint, ComplaintEvent, Letter
@@ -190,3 +189,27 @@ def test_report_reader_sees_figures_not_contents(api_client, make_complaint, com
     assert client.get(f'{BASE}reports/annual/?year=2025').status_code == 200
     assert client.get(BASE).status_code == 403
     assert client.get(f'{BASE}register/?year=2025').status_code == 403
+
+
+GARBAGE = [{'to': 'afgehandeld', 'data': {'findings': ['x'], 'judgement': {'a': 1}, 'norms': 7, 'measures': 'x'}},
+           {'to': 'informeel', 'data': {'approach': 5}}, {'to': 'opgelost', 'data': {'confirmed_on': '2025-02-30',
+                                                                                   'how': ['telefoon']}},
+           {'to': 'hoorzitting', 'data': {'planned_at': '2025-13-45T10:00', 'location': None}},
+           {'to': 'afgehandeld', 'data': {'findings': 'x', 'judgement': 'gegrond', 'cause': ['x'],
+                                          'measures': [{'description': 1, 'due_date': 5, 'owner': 'x'}]}},
+           {'to': None}, {'data': []}, 'text', []]
+
+
+@pytest.mark.parametrize('payload', GARBAGE)
+def test_garbage_is_a_400_not_a_500(api_client, make_complaint, coordinator, handler, payload):
+    complaint = make_complaint()
+    services.assign(complaint, handler, coordinator)
+    client = client_for(api_client, coordinator)
+    response = client.post(f'{BASE}{complaint.pk}/transition/', payload, format='json')
+    assert response.status_code == 400
+    for path, body in (('extend/', {'weeks': 'vier'}), ('postpone/', {'until': 'morgen'}), ('learning/', {'norms': 'x'}),
+                       ('learning/', {'cause': ['x']}), ('measures/', {'description': ''}), ('assign/', {'handler': 'x'}),
+                       ('copy-sent/', {'sent_on': '2025-02-30'}), ('ombudsman/', {'received_on': 1})):
+        assert client.post(f'{BASE}{complaint.pk}/{path}', body, format='json').status_code == 400, path
+    assert client.get(f'{BASE}?year=abc').status_code == 400
+    assert client.get(f'{BASE}reports/annual/?year=99999').status_code == 400

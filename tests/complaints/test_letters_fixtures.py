@@ -10,7 +10,6 @@ from signals_haarlem.complaints import fixtures, services, workflow
 from signals_haarlem.complaints.models import (Cause, ImprovementMeasure, Letter, LetterTemplate, MeasureEvent, Norm)
 from tests.factories import DepartmentFactory
 
-from .conftest import move
 
 
 def test_letter_is_rendered_stored_and_mailed_after_commit(make_complaint, coordinator, django_capture_on_commit_callbacks):

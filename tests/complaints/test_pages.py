@@ -5,7 +5,6 @@ from django.urls import reverse
 from signals_haarlem.complaints import services, workflow
 from signals_haarlem.complaints.models import Complaint
 
-from .conftest import make_user
 
 
 def url(name, *args):

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 
 from signals_haarlem.complaints import services, workflow
 from signals_haarlem.complaints.models import DeadlineWarning, Letter, TermChange
-from tests.factories import UserFactory
 
 from .conftest import at, move
 

@@ -1,5 +1,4 @@
 """A complaint that starts as a Signalen signal of type COM is linked and visible from both sides."""
-import pytest
 from django.urls import reverse
 
 from signals_haarlem import signalen

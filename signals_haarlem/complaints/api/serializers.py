@@ -5,6 +5,7 @@ from rest_framework import serializers
 from signals_haarlem import signalen
 
 from .. import services, workflow
+from .schema import OpenApiTypes, extend_schema_field
 from ..models import (Cause, Complaint, ComplaintEvent, ImprovementMeasure, Letter, Norm, OmbudsmanCase,
                       TermChange)
 
@@ -87,9 +88,11 @@ class ComplaintListSerializer(serializers.ModelSerializer):
         fields = ('id', 'reference', 'received_on', 'channel', 'form', 'is_formal', 'subject', 'complainant', 'state',
                   'state_label', 'handler', 'department_concerned', 'term_last_day', 'outcome', 'decided_on', '_links')
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_handler(self, obj):
         return _user(obj.handler)
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get__links(self, obj):
         request = self.context.get('request')
         url = reverse('complaints_api:complaint-detail', args=[obj.pk])
@@ -105,6 +108,7 @@ class LetterSerializer(serializers.ModelSerializer):
         fields = ('id', 'kind', 'kind_label', 'recipient_role', 'recipient_name', 'recipient_email', 'subject',
                   'created_at', 'mailed_at', 'mail_error', 'pdf')
 
+    @extend_schema_field(OpenApiTypes.STR)
     def get_pdf(self, obj):
         return reverse('complaints_api:letter-pdf', args=[obj.pk])
 
@@ -128,6 +132,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = ('id', 'complaint', 'description', 'owner', 'due_date', 'status', 'status_label', 'done_on',
                   'is_late', 'created_at')
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_owner(self, obj):
         return {'id': obj.owner_id, 'name': obj.owner_display}
 
@@ -169,19 +174,23 @@ class ComplaintSerializer(ComplaintListSerializer):
             'not_handled_letter_due', 'is_on_time', 'letters', 'term_changes', 'measures', 'ombudsman_cases')
         read_only_fields = fields
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_employee(self, obj):
         return _user(obj.employee)
 
+    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_signal(self, obj):
         if not obj.signal_id:
             return None
         return {'id': obj.signal_id, 'id_display': f'SIG-{obj.signal_id}', 'type': signalen.type_code(obj.signal),
                 'backoffice_url': signal_url(obj.signal_id)}
 
+    @extend_schema_field({'type': 'array', 'items': {'type': 'object'}})
     def get_allowed_transitions(self, obj):
         return [{'state': s, 'label': workflow.label(s), 'required': list(workflow.REQUIRED.get(s, ())),
                  'blocked': workflow.guard_errors(obj, s)} for s in workflow.allowed(obj.state)]
 
+    @extend_schema_field(OpenApiTypes.DATE)
     def get_not_handled_letter_due(self, obj):
         return services.not_handled_letter_due(obj) if obj.is_formal else None
 

@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import letters, reports, services
-from ..models import Cause, ImprovementMeasure, Letter, Norm, OmbudsmanCase
+from ..models import Cause, Complaint, ImprovementMeasure, Letter, Norm, OmbudsmanCase
 from . import serializers as s
+from .schema import YEAR, OpenApiTypes, export_param, extend_schema
 
 
 def run(fn, *args, **kwargs):
@@ -49,6 +50,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     serializer_class = s.ComplaintSerializer
 
     def get_queryset(self):
+        if getattr(self, 'swagger_fake_view', False):  # schema generation
+            return Complaint.objects.none()
         qs = services.visible_complaints(self.request.user).select_related('handler', 'department_concerned', 'employee',
                                                                            'cause', 'signal')
         if self.action == 'list':
@@ -56,7 +59,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             if params.get('state'):
                 qs = qs.filter(state__in=params.getlist('state'))
             if params.get('year'):
-                qs = qs.filter(received_on__year=params['year'])
+                qs = qs.filter(received_on__year=_year(self.request))
             if params.get('mine'):
                 qs = qs.filter(handler=self.request.user)
             if params.get('running'):
@@ -83,6 +86,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    @extend_schema(request=s.IntakeSerializer, responses={201: s.ComplaintSerializer})
     @transaction.atomic
     def create(self, request, *args, **kwargs):
         data = self._input(s.IntakeSerializer)
@@ -94,6 +98,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return Response({'id': complaint.pk, 'reference': complaint.reference, 'state': complaint.state},
                         status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.UpdateSerializer, responses=s.ComplaintSerializer)
     @transaction.atomic
     def partial_update(self, request, *args, **kwargs):
         complaint = self._locked_object()
@@ -105,6 +110,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._detail(complaint)
 
     @action(detail=True, methods=['post'])
+    @extend_schema(request=s.TransitionSerializer, responses=s.ComplaintSerializer)
     @transaction.atomic
     def transition(self, request, pk=None):
         complaint = self._locked_object()
@@ -113,6 +119,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._detail(complaint)
 
     @action(detail=True, methods=['post'])
+    @extend_schema(request=s.AssignSerializer, responses=s.ComplaintSerializer)
     @transaction.atomic
     def assign(self, request, pk=None):
         complaint = self.get_object()
@@ -123,6 +130,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._detail(complaint)
 
     @action(detail=True, methods=['post'], url_path='copy-sent')
+    @extend_schema(request=s.CopySerializer, responses=s.ComplaintSerializer)
     @transaction.atomic
     def copy_sent(self, request, pk=None):
         complaint = self._locked_object()
@@ -132,6 +140,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._detail(complaint)
 
     @action(detail=True, methods=['post'])
+    @extend_schema(request=s.ExtendSerializer, responses=s.ComplaintSerializer)
     @transaction.atomic
     def extend(self, request, pk=None):
         complaint = self._locked_object()
@@ -140,6 +149,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._detail(complaint)
 
     @action(detail=True, methods=['post'])
+    @extend_schema(request=s.PostponeSerializer, responses=s.ComplaintSerializer)
     @transaction.atomic
     def postpone(self, request, pk=None):
         complaint = self._locked_object()
@@ -149,6 +159,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._detail(complaint)
 
     @action(detail=True, methods=['post'], url_path='advice-committee')
+    @extend_schema(request=s.CommitteeSerializer, responses=s.ComplaintSerializer)
     @transaction.atomic
     def advice_committee(self, request, pk=None):
         complaint = self._locked_object()
@@ -157,6 +168,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._detail(complaint)
 
     @action(detail=True, methods=['post', 'put'])
+    @extend_schema(request=s.LearningSerializer, responses=s.ComplaintSerializer)
     @transaction.atomic
     def learning(self, request, pk=None):
         complaint = self._locked_object()
@@ -165,6 +177,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             cause_note=data.get('cause_note'), user=request.user)
         return self._detail(complaint)
 
+    @extend_schema(methods=['GET'], operation_id='haarlem_complaints_measures_of_complaint_list',
+                   responses=s.MeasureSerializer(many=True))
+    @extend_schema(methods=['POST'], operation_id='haarlem_complaints_measures_of_complaint_create',
+                   request=s.NewMeasureSerializer, responses={201: s.MeasureSerializer})
     @action(detail=True, methods=['get', 'post'])
     def measures(self, request, pk=None):
         if request.method == 'GET':
@@ -177,6 +193,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
                           owner_name=data['owner_name'], department=data.get('department'), user=request.user)
         return Response(s.MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.EventSerializer)
     @action(detail=True, methods=['post'])
     @transaction.atomic
     def notes(self, request, pk=None):
@@ -185,11 +202,13 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         event = run(services.add_note, complaint, data['text'], request.user)
         return Response(s.EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.EventSerializer(many=True))
     @action(detail=True, methods=['get'])
     def events(self, request, pk=None):
         complaint = self.get_object()
         return Response(s.EventSerializer(complaint.events.all(), many=True).data)
 
+    @extend_schema(request=s.NewOmbudsmanSerializer, responses=s.OmbudsmanSerializer)
     @action(detail=True, methods=['post'])
     @transaction.atomic
     def ombudsman(self, request, pk=None):
@@ -203,6 +222,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 class OmbudsmanUpdate(APIView):
     permission_classes = (HasComplaintRole,)
 
+    @extend_schema(request=s.OmbudsmanUpdateSerializer, responses=s.OmbudsmanSerializer)
     @transaction.atomic
     def patch(self, request, pk):
         case = get_object_or_404(OmbudsmanCase.objects.select_related('complaint'), pk=pk)
@@ -221,6 +241,8 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = s.MeasureSerializer
 
     def get_queryset(self):
+        if getattr(self, 'swagger_fake_view', False):
+            return ImprovementMeasure.objects.none()
         qs = ImprovementMeasure.objects.select_related('owner', 'complaint')
         if not services.is_coordinator(self.request.user):
             qs = qs.filter(complaint__handler=self.request.user)
@@ -228,6 +250,7 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             qs = qs.exclude(status__in=ImprovementMeasure.FINISHED)
         return qs
 
+    @extend_schema(request=s.MeasureStatusSerializer, responses=s.MeasureSerializer)
     @transaction.atomic
     def partial_update(self, request, pk=None):
         measure = self.get_object()
@@ -242,6 +265,7 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 class LetterPdf(APIView):
     permission_classes = (HasComplaintRole,)
 
+    @extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
     def get(self, request, pk):
         letter = get_object_or_404(Letter.objects.select_related('complaint'), pk=pk)
         if not services.can_view(request.user, letter.complaint):
@@ -271,6 +295,7 @@ class Terms(APIView):
     permission_classes = (HasPerm,)
     required_perm = services.PERM_COORDINATE
 
+    @extend_schema(responses={200: {'type': 'array', 'items': {'type': 'object'}}})
     def get(self, request):
         rows = services.running_terms()
         return Response([{'id': c.pk, 'reference': c.reference, 'state': c.state, 'state_label': c.state_label,
@@ -279,10 +304,10 @@ class Terms(APIView):
 
 
 def _year(request):
-    try:
-        return int(request.query_params.get('year') or timezone.localdate().year)
-    except ValueError:
-        raise exceptions.ValidationError({'year': ['Geef een jaartal.']})
+    value = request.query_params.get('year') or str(timezone.localdate().year)
+    if not (value.isascii() and value.isdigit() and 1900 <= int(value) <= 2999):
+        raise exceptions.ValidationError({'year': ['Geef een jaartal (1900-2999).']})
+    return int(value)
 
 
 class Register(APIView):
@@ -290,6 +315,7 @@ class Register(APIView):
     permission_classes = (HasPerm,)
     required_perm = services.PERM_REGISTER_VIEW
 
+    @extend_schema(parameters=[YEAR, export_param('csv', 'xlsx')], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         year = _year(request)
         fmt = request.query_params.get('export')
@@ -310,6 +336,7 @@ class Publication(APIView):
     permission_classes = (HasPerm,)
     required_perm = services.PERM_REGISTER_VIEW
 
+    @extend_schema(parameters=[YEAR, export_param('csv')], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         year = _year(request)
         if request.query_params.get('export') == 'csv':
@@ -328,6 +355,7 @@ class AnnualReport(APIView):
     permission_classes = (HasPerm,)
     required_perm = services.PERM_REPORTS
 
+    @extend_schema(parameters=[YEAR, export_param('pdf')], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         year = _year(request)
         if request.query_params.get('export') == 'pdf':
@@ -341,6 +369,7 @@ class LearningReport(APIView):
     permission_classes = (HasPerm,)
     required_perm = services.PERM_REPORTS
 
+    @extend_schema(parameters=[YEAR, export_param('pdf')], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         year = _year(request)
         if request.query_params.get('export') == 'pdf':

@@ -28,10 +28,10 @@ class AnyComplaintRole(WerkplekPage):
 
 
 def _year(request):
-    try:
-        return int(request.GET.get('jaar') or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    value = request.GET.get('jaar') or ''
+    if value.isascii() and value.isdigit() and 1900 <= int(value) <= 2999:
+        return int(value)
+    return timezone.localdate().year
 
 
 def _years():
@@ -78,10 +78,15 @@ class MyComplaints(WerkplekPage, TemplateView):
     template_name = 'complaints/pages/mine.html'
 
     def get_context_data(self, **kwargs):
+        from signals_haarlem import workdays
         qs = services.with_timeliness(Complaint.objects.filter(handler=self.request.user)) \
-            .select_related('department_concerned')
+            .select_related('department_concerned', 'handler')
+        horizon = workdays.add_workdays(timezone.localdate(), services.warn_days())
+        running = list(qs.filter(state__in=workflow.RUNNING).order_by('term_last_day', 'received_on'))
+        for c in running:
+            c.soon = bool(c.term_last_day and not c.is_late and c.term_last_day <= horizon)
         return super().get_context_data(
-            running=qs.filter(state__in=workflow.RUNNING).order_by('term_last_day', 'received_on'),
+            running=running,
             done=qs.exclude(state__in=workflow.RUNNING).order_by('-decided_on', '-pk')[:50],
             today=timezone.localdate(), soon=services.warn_days(), **kwargs)
 
