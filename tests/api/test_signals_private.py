@@ -359,3 +359,55 @@ def test_search(admin_client_api, amsterdam):
     assert found('accu vijver') == [a.pk]  # every word must match
     assert found('') == []
     assert found('niets-te-vinden') == []
+
+
+# -- reporters, context details -------------------------------------------------------------------
+
+def test_reporters_list_and_new_contact_details(admin_client_api, amsterdam):
+    signal = make_signal(amsterdam.asbest, reporter={'email': 'oud@example.com', 'phone': '0611111111'})
+    response = admin_client_api.post(f'{LIST}{signal.pk}/reporters', {'email': 'nieuw@example.com', 'phone': '',
+                                                                       'sharing_allowed': True}, format='json')
+    assert response.status_code == 201, response.content
+    assert response.json()['email'] == 'nieuw@example.com' and response.json()['state'] == 'approved'
+    signal.refresh_from_db()
+    assert signal.reporter.email == 'nieuw@example.com' and signal.reporter.sharing_allowed is True
+    listed = admin_client_api.get(f'{LIST}{signal.pk}/reporters').json()
+    assert listed['count'] == 2
+    assert [r['email'] for r in listed['results']] == ['nieuw@example.com', 'oud@example.com']
+    assert set(listed['results'][0]) == {'id', 'email', 'phone', 'allows_contact', 'sharing_allowed', 'state',
+                                         'created_at', 'updated_at'}
+    assert History.objects.filter(_signal=signal, what='UPDATE_REPORTER').exists()
+    rid = listed['results'][0]['id']
+    assert admin_client_api.post(f'{LIST}{signal.pk}/reporters/{rid}/cancel').status_code == 400
+    assert admin_client_api.post(f'{LIST}{signal.pk}/reporters/999999/cancel').status_code == 404
+
+
+def test_reporters_masked_and_changes_need_contact_rights(amsterdam):
+    signal = make_signal(amsterdam.asbest, reporter={'email': 'oud@example.com'})
+    client = client_for(staff([amsterdam.tho]))
+    assert client.get(f'{LIST}{signal.pk}/reporters').json()['results'][0]['email'] == '*****'
+    before = counts()
+    assert client.post(f'{LIST}{signal.pk}/reporters', {'email': 'x@example.com', 'sharing_allowed': False},
+                       format='json').status_code == 403
+    assert counts() == before
+
+
+def test_bad_reporter_is_400_and_writes_nothing(admin_client_api, amsterdam):
+    signal = make_signal(amsterdam.asbest)
+    before = counts()
+    response = admin_client_api.post(f'{LIST}{signal.pk}/reporters', {'email': 'geen-email'}, format='json')
+    assert response.status_code == 400 and 'email' in response.json()
+    assert counts() == before
+
+
+def test_context_reporter_and_near_geography(admin_client_api, amsterdam):
+    signal = make_signal(amsterdam.asbest, point=(4.6368, 52.3812), reporter={'email': 'vaak@example.com'})
+    other = make_signal(amsterdam.put, reporter={'email': 'vaak@example.com'})
+    make_signal(amsterdam.asbest, point=(4.66, 52.39), reporter={'email': 'ander@example.com'})
+    near = make_signal(amsterdam.asbest, point=(4.6369, 52.3812))
+    body = admin_client_api.get(f'{LIST}{signal.pk}/context/reporter').json()
+    assert body['count'] == 2 and {r['id'] for r in body['results']} == {signal.pk, other.pk}
+    assert set(body['results'][0]) == {'id', 'created_at', 'category', 'status', 'feedback', 'can_view_signal',
+                                       'has_children'}
+    geo = admin_client_api.get(f'{LIST}{signal.pk}/context/near/geography').json()
+    assert [f['properties']['id'] for f in geo['features']] == [near.pk]

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import mail, workflow
-from ..models import Attachment, History, Signal
+from ..models import Attachment, History, Reporter, Signal
 from ..search import search_signals
 from .pagination import LinkHeaderPagination
 from .signals_access import SignalsPermission, SignalsReadPermission, filter_for_user, has_perm
@@ -31,8 +31,8 @@ from .signals_public_views import geojson_page
 from . import signals_schema as sc
 from .signals_serializers import (
     AttachmentPatchSerializer, AttachmentUploadSerializer, Ctx, EmailPreviewSerializer,
-    PrivateSignalCreateSerializer, SignalPatchSerializer, attachment_dict, child_item, dt, history_item,
-    private_signal_detail, private_signal_list_item, signal_queryset,
+    PrivateSignalCreateSerializer, ReporterSerializer, SignalPatchSerializer, attachment_dict, child_item, dt, history_item,
+    private_signal_detail, private_signal_list_item, reporter_dict, signal_queryset,
 )
 
 MAX_ID = 2 ** 62
@@ -348,22 +348,12 @@ def _distance_m(lon1, lat1, lon2, lat2):
 
 
 def nearby_count(signal, radius=None, weeks=None):
-    """Signals of the same category within `radius` metres, created in the last `weeks` weeks."""
-    radius = radius or getattr(settings, 'SIGNAL_API_CONTEXT_GEOGRAPHY_RADIUS', 50)
-    weeks = weeks or getattr(settings, 'SIGNAL_API_CONTEXT_GEOGRAPHY_CREATED_DELTA_WEEKS', 12)
-    location = signal.location
-    if location is None or not signal.category_assignment_id:
+    """Signals of the same category within `radius` metres (default 50), created in the last `weeks`
+    weeks (default 12), not counting parents: a box on the indexed lat/lon, then the exact distance."""
+    if signal.location is None or not signal.category_assignment_id:
         return 0
-    dlat = radius / 111320
-    dlon = radius / (111320 * max(math.cos(math.radians(location.lat)), 0.01))
-    candidates = Signal.objects.filter(
-        Q(parent__isnull=False) | ~Exists(Signal.objects.filter(parent=OuterRef('pk'))),
-        category_assignment__category_id=signal.category_assignment.category_id,
-        created_at__gte=timezone.now() - timedelta(weeks=weeks),
-        location__lat__range=(location.lat - dlat, location.lat + dlat),
-        location__lon__range=(location.lon - dlon, location.lon + dlon),
-    ).exclude(pk=signal.pk).values_list('location__lon', 'location__lat')
-    return sum(1 for lon, lat in candidates if _distance_m(location.lon, location.lat, lon, lat) <= radius)
+    candidates, near = _nearby(signal, radius, weeks)
+    return sum(1 for lon, lat in candidates.values_list('location__lon', 'location__lat') if near(lon, lat))
 
 
 @extend_schema(tags=['private: signals'], parameters=[sc.PK],
@@ -429,3 +419,116 @@ class SignalSearch(PrivateView):
         qs = search_signals(self.visible(signal_queryset()), request.query_params.get('q', ''))
         return signal_page(self, request, order_signals(qs, request.query_params))
 
+
+
+def _nearby(signal, radius=None, weeks=None):
+    """(queryset of candidates, exact filter) of signals near `signal`; see nearby_count."""
+    radius = radius or getattr(settings, 'SIGNAL_API_CONTEXT_GEOGRAPHY_RADIUS', 50)
+    weeks = weeks or getattr(settings, 'SIGNAL_API_CONTEXT_GEOGRAPHY_CREATED_DELTA_WEEKS', 12)
+    location = signal.location
+    dlat = radius / 111320
+    dlon = radius / (111320 * max(math.cos(math.radians(location.lat)), 0.01))
+    candidates = Signal.objects.filter(
+        Q(parent__isnull=False) | ~Exists(Signal.objects.filter(parent=OuterRef('pk'))),
+        category_assignment__category_id=signal.category_assignment.category_id,
+        created_at__gte=timezone.now() - timedelta(weeks=weeks),
+        location__lat__range=(location.lat - dlat, location.lat + dlat),
+        location__lon__range=(location.lon - dlon, location.lon + dlon),
+    ).exclude(pk=signal.pk)
+    return candidates, lambda lon, lat: _distance_m(location.lon, location.lat, lon, lat) <= radius
+
+
+@extend_schema(tags=['private: signals'], parameters=[sc.PK],
+               responses={200: sc.obj('GeoJSON FeatureCollection'), 404: sc.NOT_FOUND})
+class SignalContextNearGeography(PrivateView):
+    """`GET /private/signals/{id}/context/near/geography`: the nearby signals counted in the context."""
+
+    def get(self, request, pk):
+        signal = self.get_signal(pk, Signal.objects.select_related('location', 'category_assignment'))
+        features = []
+        if signal.location_id and signal.category_assignment_id:
+            candidates, near = _nearby(signal)
+            for pk_, created_at, lon, lat, state in candidates.order_by('-created_at').values_list(
+                    'id', 'created_at', 'location__lon', 'location__lat', 'status__state'):
+                if near(lon, lat):
+                    features.append({'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [lon, lat]},
+                                     'properties': {'id': pk_, 'created_at': dt(created_at),
+                                                    'status': {'state': state,
+                                                               'state_display': workflow.label(state)}}})
+        return Response({'type': 'FeatureCollection', 'features': features})
+
+
+@extend_schema(tags=['private: signals'], parameters=[sc.PK, *sc.PAGE],
+               responses={200: sc.obj('Gepagineerde meldingen van dezelfde melder'), 404: sc.NOT_FOUND})
+class SignalContextReporter(PrivateView):
+    """`GET /private/signals/{id}/context/reporter`: the signals of the same reporter (by e-mail)."""
+
+    def get(self, request, pk):
+        signal = self.get_signal(pk, Signal.objects.select_related('reporter'))
+        email = signal.reporter.email if signal.reporter_id else ''
+        qs = Signal.objects.filter(reporter__email=email) if email else Signal.objects.none()
+        qs = qs.select_related('status', 'category_assignment__category__parent').annotate(
+            _has_children=Exists(Signal.objects.filter(parent=OuterRef('pk')))).order_by('-created_at')
+        paginator = LinkHeaderPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        visible = set(self.visible(Signal.objects.filter(pk__in=[s.pk for s in page])).values_list('pk', flat=True))
+        ctx = Ctx(request)
+        results = []
+        for other in page:
+            item = child_item(ctx, other, other.pk in visible)
+            results.append({'id': other.pk, 'created_at': dt(other.created_at), 'category': item['category'],
+                            'status': item['status'], 'feedback': None, 'can_view_signal': item['can_view_signal'],
+                            'has_children': bool(other._has_children)})
+        return paginator.get_paginated_response(results)
+
+
+def reporter_dict_full(ctx, reporter):
+    data = reporter_dict(ctx, reporter)
+    return {'id': reporter.pk, 'email': data['email'], 'phone': data['phone'],
+            'allows_contact': reporter.allows_contact, 'sharing_allowed': reporter.sharing_allowed,
+            'state': 'approved', 'created_at': dt(reporter.created_at),
+            'updated_at': dt(reporter.created_at)}
+
+
+@extend_schema(tags=['private: signals'], parameters=[sc.PK, *sc.PAGE],
+               responses={200: sc.obj('Gepagineerde melders (nieuwste eerst)'), 201: sc.obj('De nieuwe melder'),
+                          400: sc.BAD, 403: sc.obj('Geen recht'), 404: sc.NOT_FOUND})
+class SignalReporters(PrivateView):
+    """`GET /private/signals/{id}/reporters` (every reporter record, newest first) and `POST {email, phone,
+    sharing_allowed, allows_contact?}`: new contact details, in effect at once (there is no e-mail
+    verification step in the standalone core)."""
+    parser_classes = (JSONParser,)
+    serializer_class = ReporterSerializer
+
+    def get(self, request, pk):
+        signal = self.get_signal(pk)
+        qs = Reporter.objects.filter(_signal=signal).order_by('-created_at', '-pk')
+        paginator = LinkHeaderPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        ctx = Ctx(request)
+        return paginator.get_paginated_response([reporter_dict_full(ctx, r) for r in page])
+
+    def post(self, request, pk):
+        signal = self.get_signal(pk)
+        require(request, 'sia_can_view_contact_details')
+        serializer = ReporterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = ReporterSerializer().to_reporter_data(serializer.validated_data, who(request))
+        with transaction.atomic():
+            reporter = Signal.actions.update_reporter(data, signal)
+        return Response(reporter_dict_full(Ctx(request), reporter), status=http_status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=['private: signals'], parameters=[sc.PK, OpenApiParameter('reporter_pk', int, 'path')],
+               request=None, responses={400: sc.BAD, 404: sc.NOT_FOUND})
+class SignalReporterCancel(PrivateView):
+    """`POST /private/signals/{id}/reporters/{rid}/cancel`: nothing is ever pending here, so there is
+    nothing to cancel."""
+
+    def post(self, request, pk, reporter_pk):
+        signal = self.get_signal(pk)
+        reporter_pk = int(reporter_pk)
+        if not (0 < reporter_pk < MAX_ID and Reporter.objects.filter(_signal=signal, pk=reporter_pk).exists()):
+            raise Http404
+        raise ValidationError({'non_field_errors': ['Deze wijziging van de melder is al verwerkt; er is niets te '
+                                                    'annuleren.']})
