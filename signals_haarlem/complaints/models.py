@@ -236,6 +236,7 @@ class Complaint(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name='+')
     updated_at = models.DateTimeField(auto_now=True)
+    contact_removed_at = models.DateTimeField('contactgegevens verwijderd', null=True, blank=True)
 
     class Meta:
         ordering = ('-received_on', '-pk')

@@ -1058,3 +1058,31 @@ def due_warnings(today=None):
         if (complaint.pk, kind, complaint.term_last_day) not in sent:
             result.append((complaint, kind))
     return result
+
+
+# -- retention -------------------------------------------------------------------------------------
+
+CONTACT_FIELDS = ('complainant_address', 'complainant_postcode', 'complainant_email', 'complainant_phone',
+                  'representative_email', 'representative_address')
+
+
+def remove_expired_contact_details(now=None):
+    """Remove the contact details (address, e-mail, phone) of complainants of complaints closed more than
+    HAARLEM['RETENTION_DAYS'] ago, also from the letters' address fields. The name, the complaint and the
+    letters' text stay (the dossier, kept per the archival selection list). Returns the number done."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    now = now or timezone.now()
+    days = int(getattr(settings, 'HAARLEM', {}).get('RETENTION_DAYS', 730))
+    expired = Complaint.objects.filter(closed_at__lt=now - timedelta(days=days), contact_removed_at__isnull=True)
+    ids = list(expired.values_list('pk', flat=True)[:5000])
+    if not ids:
+        return 0
+    with transaction.atomic():
+        Complaint.objects.filter(pk__in=ids).update(contact_removed_at=now, **{f: '' for f in CONTACT_FIELDS})
+        Letter.objects.filter(complaint_id__in=ids).update(recipient_address='', recipient_email='')
+        ComplaintEvent.objects.bulk_create([
+            ComplaintEvent(complaint_id=pk, kind='edit', reason=f'Contactgegevens verwijderd na {days} dagen bewaartermijn',
+                           created_by_name='Systeem', created_at=now) for pk in ids])
+    return len(ids)

@@ -18,7 +18,17 @@ BEAT_SCHEDULE = {
         'task': 'signals_haarlem.complaints.tasks.warn_deadlines',
         'schedule': crontab(hour=7, minute=0),
     },
+    'complaints-remove-expired-contact-details': {
+        'task': 'signals_haarlem.complaints.tasks.remove_expired_contact_details',
+        'schedule': crontab(hour=3, minute=15),
+    },
 }
+
+
+@shared_task
+def remove_expired_contact_details():
+    from . import services
+    return services.remove_expired_contact_details()
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=5)

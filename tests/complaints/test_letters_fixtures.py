@@ -128,3 +128,22 @@ def test_admin_pages_load(admin_client, make_complaint, coordinator):
                  '/admin/haarlem_complaints/lettertemplate/', '/admin/haarlem_complaints/norm/',
                  f'/admin/haarlem_complaints/lettertemplate/{LetterTemplate.objects.first().pk}/change/'):
         assert admin_client.get(path).status_code == 200, path
+
+
+def test_contact_details_removed_after_the_retention_period(make_complaint, coordinator, settings):
+    from django.utils import timezone
+    settings.HAARLEM = {**settings.HAARLEM, 'RETENTION_DAYS': 30}
+    complaint = make_complaint()
+    services.transition(complaint, workflow.NOT_A_COMPLAINT, coordinator,
+                        data={'classification': 'vraag', 'explanation': 'Vraag.'})
+    services.transition(complaint, workflow.CLOSED, coordinator)
+    kept = make_complaint()
+    assert services.remove_expired_contact_details(now=timezone.now() + datetime.timedelta(days=29)) == 0
+    assert services.remove_expired_contact_details(now=timezone.now() + datetime.timedelta(days=31)) == 1
+    complaint.refresh_from_db()
+    assert (complaint.complainant_email, complaint.complainant_address, complaint.complainant_name) == \
+        ('', '', 'Petra de Vries')
+    assert complaint.letters.get().recipient_email == ''
+    kept.refresh_from_db()
+    assert kept.complainant_email == 'petra@example.com'
+    assert services.remove_expired_contact_details(now=timezone.now() + datetime.timedelta(days=60)) == 0
