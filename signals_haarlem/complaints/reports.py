@@ -4,9 +4,11 @@ import csv
 import io
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from signals_haarlem import workdays
 
 from . import anonymise, charts, services, workflow
 from .models import Complaint, ImprovementMeasure, Norm, OmbudsmanCase, TermChange
@@ -121,6 +123,16 @@ def annual_report(year):
         ('Nog in behandeling', outcomes.get('', 0)),
     ]
     measures = ImprovementMeasure.objects.filter(created_at__year=year)
+    # The ombudsman's norm: contact (a first step after receipt) within 5 working days.
+    firsts = base.filter(is_formal=True).annotate(
+        first_step=Min('events__created_at', filter=Q(events__kind='transition'))).values_list('received_on', 'first_step')
+    contact = {'total': 0, 'within': 0}
+    for received_on, first_step in firsts:
+        if first_step is None:
+            continue
+        contact['total'] += 1
+        contact['within'] += workdays.workdays_between(received_on, timezone.localtime(first_step).date()) <= 5
+    contact['pct'] = round(100 * contact['within'] / contact['total']) if contact['total'] else None
     report = {
         'year': year, 'generated_at': timezone.now(), 'total': total,
         'formal': base.filter(is_formal=True).count(),
@@ -132,7 +144,7 @@ def annual_report(year):
                           for code, name, n in services.counts_by_department(base)],
         'by_norm': [(f'{number}. {name}', n) for number, name, n in services.counts_by_norm(upheld)],
         'by_cause': services.counts_by_cause(base.exclude(outcome__in=('', 'geen_klacht'))),
-        'timeliness': timely,
+        'timeliness': timely, 'contact': contact,
         'avg_days': round(sum(durations) / len(durations), 1) if durations else None,
         'extensions': TermChange.objects.filter(complaint__in=base.values('pk'), kind=TermChange.EXTENSION).count(),
         'consents': TermChange.objects.filter(complaint__in=base.values('pk'), kind=TermChange.CONSENT).count(),

@@ -102,3 +102,14 @@ def test_seed_is_repeatable_per_batch(seeded, run_on_commit):
     before = Complaint.objects.filter(signal__isnull=False).count()
     run_on_commit(seed.seed_demo, seeded, random.Random(6), None, standalone=0)
     assert Complaint.objects.filter(signal__isnull=False).count() == before
+
+
+def test_contact_within_five_working_days(make_complaint, coordinator):
+    from .conftest import at
+    import datetime
+    quick = make_complaint()  # received Monday 3 March 2025
+    services.transition(quick, workflow.ACKNOWLEDGED, coordinator, now=at(datetime.date(2025, 3, 10)))  # 5 wd
+    slow = make_complaint()
+    services.transition(slow, workflow.ACKNOWLEDGED, coordinator, now=at(datetime.date(2025, 3, 11)))  # 6 wd
+    make_complaint()  # no step yet: not counted
+    assert reports.annual_report(2025)['contact'] == {'total': 2, 'within': 1, 'pct': 50}
