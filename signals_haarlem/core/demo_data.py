@@ -94,7 +94,8 @@ CATEGORY_WEIGHTS = {
     'hondenpoep': 1, 'graffiti-wildplak': 1, 'bouw-sloopoverlast': 0.7, 'deelfiets': 0.6,
     'stank-geluidsoverlast': 0.6, 'overig-openbare-ruimte': 0.6,
     'ratten': 1.5, 'dode-dieren': 0.7, 'meeuwen': 0.5, 'wespen': 0.4, 'duiven': 0.4, 'ganzen': 0.3,
-    'jongerenoverlast': 0.8, 'drank-en-drugsoverlast': 0.5, 'vuurwerkoverlast': 0.3, 'wildplassen-poepen-overgeven': 0.3,
+    'jongerenoverlast': 0.8, 'drank-en-drugsoverlast': 0.5, 'vuurwerkoverlast': 0.3,
+    'wildplassen-poepen-overgeven': 0.3,
     'overige-overlast-door-personen': 0.4,
     'geluidsoverlast-muziek': 0.7, 'overlast-terrassen': 0.3, 'geluidsoverlast-installaties': 0.3,
     'riolering-verstopte-kolk': 0.8, 'kades': 0.3, 'bruggen': 0.3,
@@ -227,7 +228,8 @@ TEXTS = {
     ],
     'dode-dieren': ['Er ligt een dode meeuw op de stoep aan de {street}.'],
     'meeuwen': ['Meeuwen trekken elke ochtend de vuilniszakken open aan de {street}.'],
-    'jongerenoverlast': ['Elke avond hangt een groep jongeren rond bij de {street}, ze maken lawaai tot na middernacht.'],
+    'jongerenoverlast': [
+        'Elke avond hangt een groep jongeren rond bij de {street}, ze maken lawaai tot na middernacht.'],
     'drank-en-drugsoverlast': ["Op het bankje aan de {street} wordt 's avonds gedronken en gedeald."],
     'geluidsoverlast-muziek': ['Harde muziek uit het café aan de {street}, ook na sluitingstijd.'],
     'overig': [
@@ -237,7 +239,8 @@ TEXTS = {
 }
 MAIN_TEXTS = {
     'afval': ['Er ligt afval op straat aan de {street}.'],
-    'civiele-constructies': ['De kademuur aan de {street} vertoont scheuren.', 'Aan de brug bij de {street} is schade.'],
+    'civiele-constructies': ['De kademuur aan de {street} vertoont scheuren.',
+                             'Aan de brug bij de {street} is schade.'],
     'ondermijning': ["In het pand aan de {street} gebeuren 's nachts vreemde dingen, veel bezoek en kort."],
     'openbaar-groen-en-water': ['Het groen aan de {street} wordt niet onderhouden.'],
     'overig': ['Melding over de {street}.'],

@@ -35,7 +35,8 @@ def row_counts():
         'category_departments': CategoryDepartment.objects.count(), 'departments': Department.objects.count(),
         'sources': Source.objects.count(), 'groups': Group.objects.count(),
         'group_permissions': Group.permissions.through.objects.count(),
-        'areas': signalen.get_model('Area').objects.count(), 'area_types': signalen.get_model('AreaType').objects.count(),
+        'areas': signalen.get_model('Area').objects.count(),
+        'area_types': signalen.get_model('AreaType').objects.count(),
     }
 
 

@@ -33,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument('--if-empty', action='store_true', help='do nothing if there are signals already')
         parser.add_argument('--send-mail', action='store_true',
                             help='let the mail to reporters go out (off: the addresses are made up)')
+        parser.add_argument('--no-apps', action='store_true',
+                            help="core rows only: skip the Haarlem apps' seed_demo (triage, complaints, ...)")
         parser.add_argument('--no-progress', action='store_true', help='no progress bar')
 
     def handle(self, *args, **options):
@@ -61,7 +63,8 @@ class Command(BaseCommand):
         try:
             written = seed.run(n, seed=options['seed'], months=options['months'], fast=fast, now=now,
                                batch_size=options['batch_size'], stdout=self.stdout,
-                               progress=bar.update if bar else None, send_mail=options['send_mail'])
+                               progress=bar.update if bar else None, send_mail=options['send_mail'],
+                               apps=[] if options['no_apps'] else None)
         except seed.SeedError as exc:
             raise CommandError(str(exc))
         finally:
