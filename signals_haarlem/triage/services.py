@@ -209,7 +209,7 @@ def triage_signal(signal, trigger='create', ruleset=None):
     ruleset = ruleset or engine.current()
     signal = load_signal(signal)
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update().select_related('decision__lane') \
+        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane') \
             .filter(signal_id=signal.pk).first()
         facts = SignalFacts(signal)
         if state is not None and state.is_manual:
@@ -249,7 +249,7 @@ def retriage(signal, lane, reason, user):
     ruleset = engine.current()
     signal = load_signal(signal)
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update().select_related('decision__lane') \
+        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane') \
             .filter(signal_id=signal.pk).first()
         facts = SignalFacts(signal)
         outcome = Outcome(lane, Decision.BASIS_STAFF, reason)
@@ -262,7 +262,7 @@ def release(signal, reason, user):
     ruleset = engine.current()
     signal = load_signal(signal)
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update().select_related('decision__lane') \
+        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane') \
             .filter(signal_id=signal.pk).first()
         if state is None or not state.is_manual:
             raise ValidationError({'non_field_errors': ['Deze melding heeft geen handmatig gekozen baan.']})
@@ -284,7 +284,7 @@ def set_agreed_date(signal, day, reason, user):
     ruleset = engine.current()
     signal = load_signal(signal)
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update().select_related('decision__lane', 'decision__rule') \
+        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane', 'decision__rule') \
             .filter(signal_id=signal.pk).first()
         if state is None:
             raise ValidationError({'non_field_errors': ['Deze melding is nog niet getrieerd.']})
@@ -306,7 +306,7 @@ def record_status(signal, state_code, at=None):
     Returns True if the signal should be triaged again (a reopen request)."""
     at = at or timezone.now()
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update().select_related('decision') \
+        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision') \
             .filter(signal_id=getattr(signal, 'pk', signal)).first()
         if state is None:
             return state_code in REOPEN_STATES
