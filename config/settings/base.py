@@ -53,7 +53,9 @@ HAARLEM = {
 
 TIME_ZONE = 'Europe/Amsterdam'
 USE_TZ = True
+# Staff, partners and residents read Dutch, whatever their browser asks for (no LocaleMiddleware).
 LANGUAGE_CODE = 'nl'
+LANGUAGES = [('nl', 'Nederlands')]
 USE_I18N = True
 
 ELASTICSEARCH_URL = env('ELASTICSEARCH_URL', '')
