@@ -1,8 +1,9 @@
 """The pages in a real browser: the account holder's overview, dossier and actions; the partner's page."""
 import pytest
 from django.urls import reverse
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import WebDriverWait as _Wait
 
 from signals_haarlem.partners import links, periods, reviews, services
 from signals_haarlem.partners.models import ForwardAnswer, ReviewAction
@@ -11,6 +12,16 @@ from tests.factories import UserFactory
 from .conftest import PNG, REPORTER_EMAIL, REPORTER_PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def WebDriverWait(driver, timeout):  # noqa: N802  (a page that is being replaced is simply not ready yet)
+    return _Wait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def heading(driver, text):
+    """Wait until the page's h1 contains `text` (after a click the old page may still be there)."""
+    WebDriverWait(driver, 10).until(lambda d: text in d.find_element(By.TAG_NAME, 'h1').text)
+    return driver.find_element(By.TAG_NAME, 'h1').text
 
 
 def test_account_holder_overview_to_dossier_and_action(browser_login, partner, signal):
@@ -26,9 +37,10 @@ def test_account_holder_overview_to_dossier_and_action(browser_login, partner, s
     row = page.find_element(By.CSS_SELECTOR, 'tr[data-partner="SPL"]')
     assert row.find_element(By.CSS_SELECTOR, '.open-forwards').text.startswith('1')
     row.find_element(By.LINK_TEXT, 'Spaarnelanden NV').click()
-    assert 'Spaarnelanden NV' in page.find_element(By.TAG_NAME, 'h1').text
+    assert 'Spaarnelanden NV' in heading(page, 'Spaarnelanden NV')
     assert signal.id_display in page.find_element(By.ID, 'open-doorzettingen').find_element(By.XPATH, '..').text
     page.find_element(By.LINK_TEXT, '1e kwartaal 2025').click()
+    heading(page, 'Periodiek overleg')
     assert 'Dossier 1e kwartaal 2025' in page.find_element(By.ID, 'dossier-titel').text
     page.find_element(By.ID, 'id_description').send_keys('Foto na afloop meesturen')
     page.find_element(By.ID, 'id_owner').send_keys('Piet')
@@ -64,9 +76,8 @@ def test_partner_answers_on_its_page(browser, live_server, partner, signal, tmp_
     browser.find_element(By.ID, 'id_photos').send_keys(str(photo))
     browser.find_element(By.ID, 'id_answered_by').send_keys('Piet')
     browser.find_element(By.XPATH, '//button[text()="Reactie versturen"]').click()
-    WebDriverWait(browser, 10).until(lambda d: 'ontvangen' in d.find_element(By.TAG_NAME, 'h1').text)
-    assert 'uw reactie is ontvangen' in browser.find_element(By.TAG_NAME, 'h1').text
+    assert 'uw reactie is ontvangen' in heading(browser, 'ontvangen')
     answer = ForwardAnswer.objects.get()
     assert answer.photos.count() == 1 and answer.answered_by == 'Piet'
     browser.get(live_server.url + reverse('partner_pages:forward', args=[links.forward_token(forward)]))
-    assert 'al beantwoord' in browser.find_element(By.TAG_NAME, 'h1').text
+    assert 'al beantwoord' in heading(browser, 'al beantwoord')
