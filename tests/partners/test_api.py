@@ -180,3 +180,15 @@ def test_inactive_partner_token_refused(api_client, partner):
     _, token = PartnerToken.issue(partner, 'x')
     Partner.objects.filter(pk=partner.pk).update(is_active=False)
     assert api_client.get(f'{BASE}partner/forwards/', **token_header(token)).status_code == 401
+
+
+def test_overview_for_monitoring(api_client, partner, signal):
+    services.forward_signal(signal, partner, 'Legen', send=False)
+    monitor = UserFactory(username='monitor@haarlem.nl', permissions=['haarlem_partners.view_partner'])
+    api_client.credentials(**bearer(monitor))
+    response = api_client.get(f'{BASE}register/overview/')
+    assert response.status_code == 200
+    [row] = response.json()
+    assert (row['code'], row['open_forwards'], row['on_time_share']) == ('SPL', 1, None)
+    api_client.credentials(**bearer(UserFactory(username='niemand@haarlem.nl')))
+    assert api_client.get(f'{BASE}register/overview/').status_code == 403

@@ -16,6 +16,7 @@ from rest_framework.generics import GenericAPIView
 
 from .. import figures, reviews, services
 from ..models import FigureReport, Forward, ForwardAnswer, Partner, PartnerLog, PartnerToken, Review, ReviewAction
+from ..overview import overview_rows
 from . import serializers as s
 from .authentication import PartnerTokenAuthentication
 from .permissions import IsPartner, ModelPermissions, require
@@ -58,6 +59,19 @@ class PartnerViewSet(DjangoErrors, viewsets.ModelViewSet):
             raise exceptions.ValidationError({'partner': ['Deze partner heeft al doorzettingen, cijfers of '
                                                           'overleggen; zet hem op niet actief.']})
         instance.delete()
+
+    @action(detail=False, methods=['get'], url_path='overview')
+    def overview(self, request):
+        """One row per partner: on-time share (last 90 days), open forwards, late actions, next review."""
+        rows = overview_rows()
+        return Response([{
+            'id': row['partner'].pk, 'code': row['partner'].code, 'name': row['partner'].name,
+            'is_active': row['partner'].is_active,
+            'on_time_share': round(row['on_time_share'], 3) if row['on_time_share'] is not None else None,
+            'measured': row['measured'], 'open_forwards': row['open_forwards'], 'open_late': row['open_late'],
+            'late_actions': row['late_actions'],
+            'next_review': row['next_review'].isoformat() if row['next_review'] else None,
+        } for row in rows])
 
     @action(detail=True, methods=['get', 'post'], url_path='tokens',
             permission_classes=[require('haarlem_partners.manage_partner_tokens')])
