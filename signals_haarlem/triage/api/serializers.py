@@ -128,21 +128,21 @@ class CategoryLaneSerializer(serializers.Serializer):
             return None, parent, 'hoofdcategorie'
         return None, fallback, 'terugvalbaan'
 
-    def get_slug(self, obj):
+    def get_slug(self, obj) -> str:
         return category_path(obj)
 
-    def get_is_main(self, obj):
+    def get_is_main(self, obj) -> bool:
         return obj.parent_id is None
 
-    def get_lane(self, obj):
+    def get_lane(self, obj) -> str | None:
         own = self._lanes(obj)[0]
         return own.code if own else None
 
-    def get_effective_lane(self, obj):
+    def get_effective_lane(self, obj) -> str | None:
         lane = self._lanes(obj)[1]
         return lane.code if lane else None
 
-    def get_effective_basis(self, obj):
+    def get_effective_basis(self, obj) -> str:
         return self._lanes(obj)[2]
 
 
@@ -168,7 +168,7 @@ class DecisionSerializer(serializers.ModelSerializer):
                   'is_manual', 'decided_by', 'created_at', 'clock_start', 'response_due', 'plan_due',
                   'resolution_due', 'resolution_agreed')
 
-    def get_rule(self, obj):
+    def get_rule(self, obj) -> dict | None:
         if obj.rule_snapshot:
             return {'id': obj.rule_snapshot.get('id'), 'name': obj.rule_snapshot.get('name'),
                     'kind': obj.rule_snapshot.get('kind'), 'params': obj.rule_snapshot.get('params')}
@@ -214,7 +214,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
     def _now(self):
         return self.context.setdefault('now', timezone.now())
 
-    def get_signal(self, obj):
+    def get_signal(self, obj) -> dict:
         signal = obj.signal
         category = obj.category
         return {'id': signal.pk, 'id_display': f'SIG-{signal.pk}', 'created_at': signal.created_at,
@@ -222,16 +222,16 @@ class QueueItemSerializer(serializers.ModelSerializer):
                 'category': {'slug': category_path(category), 'name': category.name} if category else None,
                 'address': signalen.address_text(signal)}
 
-    def get_rule(self, obj):
+    def get_rule(self, obj) -> dict | None:
         return obj.decision.rule_snapshot.get('name') if obj.decision.rule_snapshot else None
 
-    def get_overdue(self, obj):
+    def get_overdue(self, obj) -> bool:
         return obj.due_at is not None and obj.due_at <= self._now()
 
-    def get_workdays_late(self, obj):
+    def get_workdays_late(self, obj) -> int:
         return deadlines.working_days_late(obj.due_at, self._now())
 
-    def get__links(self, obj):
+    def get__links(self, obj) -> dict:
         return _signal_links(self.context.get('request'), obj.signal_id)
 
 

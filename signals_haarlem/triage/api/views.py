@@ -22,6 +22,15 @@ from .. import engine, rules as rule_kinds, services
 from ..models import Area, CategoryLane, Decision, Lane, Rule, SignalLane, SlaEvent, fallback_lane_code
 from . import serializers as s
 
+try:  # the OpenAPI schema (drf-spectacular, present in both ways of running); optional
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter, extend_schema
+except ImportError:  # pragma: no cover
+    OpenApiTypes = OpenApiParameter = None
+
+    def extend_schema(*args, **kwargs):
+        return lambda view: view
+
 
 class ModelPermissions(permissions.DjangoModelPermissions):
     """Django model permissions, including view for reading."""
@@ -203,6 +212,7 @@ def signal_triage(signal_id):
 class SignalTriageView(APIView):
     """A signal's triage: current lane, deadlines and the full history of decisions."""
     permission_classes = [require('haarlem_triage.view_decision')]
+    serializer_class = s.SignalTriageSerializer
 
     def get(self, request, pk):
         _signal_or_404(pk)
@@ -253,6 +263,7 @@ class QueuesView(APIView):
     """The lanes with their number of open, overdue and due-today signals."""
     permission_classes = [require('haarlem_triage.view_decision')]
 
+    @extend_schema(operation_id='haarlem_triage_queues_list', responses={200: OpenApiTypes.OBJECT if OpenApiTypes else None})
     def get(self, request):
         counts = services.lane_counts()
         lanes = Lane.objects.filter(is_active=True).select_related('department').order_by('order', 'code')
@@ -269,7 +280,16 @@ class QueueView(APIView):
     """Open signals of a lane, earliest due moment first. Filters: overdue=true, due_within=N (working
     days), category=<id | main | main/sub>, area=<code>, manual=true|false; page, page_size."""
     permission_classes = [require('haarlem_triage.view_decision')]
+    serializer_class = s.QueueItemSerializer
 
+    @extend_schema(operation_id='haarlem_triage_queue_list', parameters=[
+        OpenApiParameter('overdue', bool, description='Alleen te laat'),
+        OpenApiParameter('due_within', int, description='Termijn binnen N werkdagen'),
+        OpenApiParameter('category', str, description='Categorie: id, "hoofd" of "hoofd/sub"'),
+        OpenApiParameter('area', str, description='Code van een gebied'),
+        OpenApiParameter('manual', bool, description='Alleen handmatig (true) of automatisch (false)'),
+        OpenApiParameter('page', int), OpenApiParameter('page_size', int),
+    ] if OpenApiParameter else None, responses=s.QueueItemSerializer(many=True))
     def get(self, request, code):
         lane = get_object_or_404(Lane, code=code)
         filters = s.QueueFilterSerializer(data={k: v for k, v in request.query_params.items()})
@@ -286,6 +306,7 @@ class RulesetStatusView(APIView):
     """How many signals lack a decision (what the reconcile task will pick up)."""
     permission_classes = [require('haarlem_triage.view_decision')]
 
+    @extend_schema(operation_id='haarlem_triage_status', responses={200: OpenApiTypes.OBJECT if OpenApiTypes else None})
     def get(self, request):
         missing, stale = services.signals_needing_triage(limit=10000, grace_seconds=0)
         ruleset = engine.current()
