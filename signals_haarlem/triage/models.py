@@ -259,6 +259,20 @@ class Decision(AppendOnly):
     def decided_by(self):
         return self.created_by or 'Systeem'
 
+    # The deadlines are exclusive ends (00:00 after the last day, see signals_haarlem.workdays); people
+    # read the last day on which something is still on time.
+    @property
+    def response_last_day(self):
+        return _last_day(self.response_due)
+
+    @property
+    def plan_last_day(self):
+        return _last_day(self.plan_due)
+
+    @property
+    def resolution_last_day(self):
+        return _last_day(self.resolution_due)
+
 
 class SignalLane(models.Model):
     """Per signal: the current decision and the figures the queues filter and order by.
@@ -362,6 +376,13 @@ class MessageTemplate(models.Model):
         ctx = Context(context, autoescape=False)
         subject = ' '.join(Template(self.subject).render(ctx).split())
         return subject, Template(self.body).render(ctx).strip() + '\n'
+
+
+def _last_day(deadline):
+    from datetime import timedelta
+
+    from signals_haarlem.workdays import TIME_ZONE
+    return (deadline.astimezone(TIME_ZONE) - timedelta(days=1)).date() if deadline else None
 
 
 def fallback_lane_code():

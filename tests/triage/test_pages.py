@@ -163,3 +163,15 @@ def test_dry_run_needs_its_permission(client, lanes):
     client.force_login(user)
     assert 'id="proefdraaien"' not in client.get('/werkplek/triage/regels/').content.decode()
     assert client.post('/werkplek/triage/regels/', {'limit': 5}).status_code == 403
+
+
+def test_signal_page_shows_last_days_not_exclusive_ends(client, behandelaar, container_vol):
+    """Reported Friday 6 June 2025 (Whit Monday follows): the last day of the 3-day norm is Thursday 12 June."""
+    from datetime import datetime
+
+    from signals_haarlem.workdays import TIME_ZONE
+    signal = triaged(container_vol, created_at=datetime(2025, 6, 6, 16, 30, tzinfo=TIME_ZONE))
+    client.force_login(behandelaar)
+    page = client.get(f'/werkplek/triage/melding/{signal.pk}/').content.decode()
+    assert 'donderdag 12 juni 2025' in page and '<td>12-06-2025</td>' in page
+    assert '13-06-2025' not in page

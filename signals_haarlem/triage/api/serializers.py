@@ -161,12 +161,15 @@ class DecisionSerializer(serializers.ModelSerializer):
     trigger_display = serializers.CharField(source='get_trigger_display', read_only=True)
     rule = serializers.SerializerMethodField()
     decided_by = serializers.CharField(read_only=True)
+    response_last_day = serializers.DateField(read_only=True, help_text='Laatste dag waarop de reactie op tijd is.')
+    plan_last_day = serializers.DateField(read_only=True)
+    resolution_last_day = serializers.DateField(read_only=True)
 
     class Meta:
         model = Decision
         fields = ('id', 'lane', 'lane_name', 'basis', 'basis_display', 'rule', 'reason', 'trigger', 'trigger_display',
-                  'is_manual', 'decided_by', 'created_at', 'clock_start', 'response_due', 'plan_due',
-                  'resolution_due', 'resolution_agreed')
+                  'is_manual', 'decided_by', 'created_at', 'clock_start', 'response_due', 'response_last_day',
+                  'plan_due', 'plan_last_day', 'resolution_due', 'resolution_last_day', 'resolution_agreed')
 
     def get_rule(self, obj) -> dict | None:
         if obj.rule_snapshot:
@@ -203,13 +206,14 @@ class QueueItemSerializer(serializers.ModelSerializer):
     rule = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     workdays_late = serializers.SerializerMethodField()
+    due_last_day = serializers.SerializerMethodField()
     due_kind_display = serializers.CharField(source='get_due_kind_display', read_only=True)
     _links = serializers.SerializerMethodField()
 
     class Meta:
         model = SignalLane
-        fields = ('_links', 'signal', 'lane', 'is_manual', 'due_at', 'due_kind', 'due_kind_display', 'overdue',
-                  'workdays_late', 'reason', 'rule', 'area', 'responded_at', 'expected_at')
+        fields = ('_links', 'signal', 'lane', 'is_manual', 'due_at', 'due_last_day', 'due_kind', 'due_kind_display',
+                  'overdue', 'workdays_late', 'reason', 'rule', 'area', 'responded_at', 'expected_at')
 
     def _now(self):
         return self.context.setdefault('now', timezone.now())
@@ -227,6 +231,10 @@ class QueueItemSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, obj) -> bool:
         return obj.due_at is not None and obj.due_at <= self._now()
+
+    def get_due_last_day(self, obj) -> str | None:
+        day = deadlines.last_day(obj.due_at)
+        return day.isoformat() if day else None
 
     def get_workdays_late(self, obj) -> int:
         return deadlines.working_days_late(obj.due_at, self._now())

@@ -1,4 +1,5 @@
 """Werkplek pages: lane overview and queues, a signal's triage with re-triage, and the rule dry-run."""
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -132,7 +133,9 @@ def _signal_context(request, signal_id, forms=None):
     can_retriage = user.has_perm('haarlem_triage.retriage')
     can_agree = (user.has_perm('haarlem_triage.set_agreed_date') and state is not None
                  and state.lane.resolution_basis == Lane.BASIS_AGREED)
+    frontend = getattr(settings, 'HAARLEM', {}).get('FRONTEND_URL', '').rstrip('/')
     return {
+        'backoffice_url': f'{frontend}/manage/incident/{signal.pk}' if frontend else '',
         'signal': signal, 'state': state, 'decisions': decisions, 'events': events, 'terms': terms,
         'current': current, 'category': signalen.category_of(signal), 'address': signalen.address_text(signal),
         'status_label': labels.get(signalen.current_state(signal), signalen.current_state(signal)),
