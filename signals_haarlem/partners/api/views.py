@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.generics import GenericAPIView
 
 from .. import figures, reviews, services
 from ..models import FigureReport, Forward, ForwardAnswer, Partner, PartnerLog, PartnerToken, Review, ReviewAction
