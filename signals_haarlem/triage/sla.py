@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone, translation
 
@@ -97,8 +97,12 @@ KIND_WORDS = {
 }
 
 
-def _without(kind):
-    return ~Exists(SlaEvent.objects.filter(decision_id=OuterRef('decision_id'), kind=kind))
+def _without(kind, due_field):
+    """Not marked yet: no event of this kind for this decision, nor for the same deadline of the signal
+    (a new decision with the same deadline, e.g. after a priority change, is not news to the team)."""
+    return ~Exists(SlaEvent.objects.filter(decision_id=OuterRef('decision_id'), kind=kind)) & \
+        ~Exists(SlaEvent.objects.filter(signal_id=OuterRef('signal_id'), kind=kind,
+                                        due=OuterRef(f'decision__{due_field}')))
 
 
 def _candidates(now, limit):
@@ -111,14 +115,15 @@ def _candidates(now, limit):
                            'decision__plan_due__lte': now}, 'plan_due'),
             ('resolution_late', {'resolved_at__isnull': True, 'decision__resolution_due__lte': now},
              'resolution_due')):
-        for state in base.filter(**filters).filter(_without(kind)).order_by('due_at')[:limit]:
+        for state in base.filter(**filters).filter(_without(kind, due_field)).order_by('due_at')[:limit]:
             found.append((kind, state, getattr(state.decision, due_field)))
     late_ids = {state.pk for kind, state, _ in found if kind == 'resolution_late'}
     cal = workdays.get_calendar()
     for lane in Lane.objects.filter(is_active=True):
         threshold = cal.deadline(now, lane.warn_days)
         qs = base.filter(lane=lane, resolved_at__isnull=True, decision__resolution_due__gt=now,
-                         decision__resolution_due__lte=threshold).filter(_without('resolution_nearly_late'))
+                         decision__resolution_due__lte=threshold) \
+            .filter(_without('resolution_nearly_late', 'resolution_due'))
         for state in qs.order_by('due_at')[:limit]:
             if state.pk not in late_ids:
                 found.append(('resolution_nearly_late', state, state.decision.resolution_due))
@@ -142,7 +147,10 @@ def inform_reporter(state, now=None):
     """Mail the reporter a new expected date when the resolution term will be missed (once per decision).
     Returns the SlaEvent, or None (no contactable reporter, or already informed)."""
     decision = state.decision
-    if decision.resolution_due is None or SlaEvent.objects.filter(decision=decision, kind='reporter_informed').exists():
+    if decision.resolution_due is None:
+        return None
+    if SlaEvent.objects.filter(Q(decision=decision) | Q(signal_id=state.signal_id, due=decision.resolution_due),
+                               kind='reporter_informed').exists():
         return None
     signal = signalen.with_current_records().get(pk=state.signal_id)
     email, _ = signalen.reporter_contact(signal)
@@ -221,13 +229,18 @@ def check_deadlines(now=None, limit=500):
     new_events = []
     for kind, state, due in _candidates(now, limit):
         try:
-            if _mark(kind, state, due):
-                new_events.append((kind, state, due))
-                setattr(summary, kind, getattr(summary, kind) + 1)
-            if kind in ('resolution_nearly_late', 'resolution_late') and inform_reporter(state, now):
-                summary.reporter_informed += 1
+            # One transaction: if informing the reporter fails, the mark goes too and the next run retries.
+            with transaction.atomic():
+                marked = _mark(kind, state, due)
+                informed = kind in ('resolution_nearly_late', 'resolution_late') and inform_reporter(state, now)
         except Exception:
             summary.failed += 1
             logger.exception('SLA check of signal %s (%s) failed', state.signal_id, kind)
+            continue
+        if marked:
+            new_events.append((kind, state, due))
+            setattr(summary, kind, getattr(summary, kind) + 1)
+        if informed:
+            summary.reporter_informed += 1
     summary.mails_to_teams = _notify_teams(new_events)
     return summary

@@ -170,3 +170,29 @@ def test_a_failing_signal_does_not_stop_the_run(boom, monkeypatch):
     assert not SlaEvent.objects.filter(signal_id=signals[0].pk).exists()  # retried in the next run
     monkeypatch.undo()
     assert sla.check_deadlines(now=at(2025, 6, 6, 9, 0)).response_late == 1
+
+
+def test_a_new_decision_with_the_same_deadline_is_not_news(lanes, complex_signal):
+    lanes['complex'].notification_email = 'team-complex@haarlem.nl'
+    lanes['complex'].save()
+    sla.check_deadlines(now=at(2025, 6, 6, 8, 0))
+    # A same-lane decision for another reason (here: a new rule) keeps the deadlines.
+    Rule.objects.create(name='Bomen', kind='category', params={'categories': ['openbaar-groen-en-water']},
+                        lane=lanes['complex'])
+    engine.clear_cache()
+    decision = services.triage_signal(complex_signal, 'priority')
+    assert decision is not None and decision.lane.code == 'complex'
+    summary = sla.check_deadlines(now=at(2025, 6, 6, 9, 0))
+    assert summary.response_late == 0 and summary.mails_to_teams == 0 and len(mail.outbox) == 1
+
+
+def test_reporter_mail_failure_is_retried_next_run(complex_signal, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError('SMTP weg')
+    monkeypatch.setattr(sla, 'send_mail', broken)
+    summary = sla.check_deadlines(now=at(2025, 7, 2, 8, 0))
+    assert summary.failed == 1 and summary.reporter_informed == 0
+    assert not SlaEvent.objects.filter(kind__in=['resolution_late', 'reporter_informed']).exists()
+    monkeypatch.undo()
+    summary = sla.check_deadlines(now=at(2025, 7, 2, 9, 0))
+    assert summary.resolution_late == 1 and summary.reporter_informed == 1
