@@ -83,8 +83,10 @@ def complaint_stats(partner, period):
     if function is None:
         return None
     try:
-        # start and end are dates, both inclusive (the complaints app's convention).
-        items = list(function(partner.department, period.start, period.end))
+        # start and end are dates, both inclusive (the complaints app's convention). A savepoint keeps a
+        # failing query from breaking the caller's transaction on PostgreSQL.
+        with transaction.atomic():
+            items = list(function(partner.department, period.start, period.end))
     except Exception:
         logger.exception('complaints_for_department failed for %s', partner.code)
         return None
