@@ -175,3 +175,21 @@ def test_signal_page_shows_last_days_not_exclusive_ends(client, behandelaar, con
     page = client.get(f'/werkplek/triage/melding/{signal.pk}/').content.decode()
     assert 'donderdag 12 juni 2025' in page and '<td>12-06-2025</td>' in page
     assert '13-06-2025' not in page
+
+
+def test_queue_page_queries_do_not_grow_with_the_rows(client, behandelaar, container_vol, afval):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CategoryFactory
+    triaged(container_vol)
+    client.force_login(behandelaar)
+    client.get('/werkplek/triage/baan/eenvoudig/')
+    with CaptureQueriesContext(connection) as small:
+        client.get('/werkplek/triage/baan/eenvoudig/')
+    for _ in range(10):
+        triaged(CategoryFactory(parent=afval))
+    with CaptureQueriesContext(connection) as large:
+        page = client.get('/werkplek/triage/baan/eenvoudig/').content.decode()
+    assert '11 openstaande meldingen' in page
+    assert len(large.captured_queries) == len(small.captured_queries)
