@@ -75,7 +75,7 @@ if DATABASES['default']['ENGINE'].endswith('sqlite3'):
 DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
 
 STATIC_URL = '/static/'
-STATIC_ROOT = VAR_DIR / 'static'
+STATIC_ROOT = Path(env('STATIC_ROOT', str(VAR_DIR / 'static')))
 MEDIA_URL = '/media/'
 MEDIA_ROOT = Path(env('MEDIA_ROOT', str(VAR_DIR / 'media')))
 
@@ -138,7 +138,7 @@ SIGNALS_AUTH = {
 }
 OAUTH2_PROVIDER = {
     'OIDC_ENABLED': True,
-    'OIDC_RSA_PRIVATE_KEY_FILE': str(VAR_DIR / 'oidc.key'),
+    'OIDC_RSA_PRIVATE_KEY_FILE': env('OIDC_RSA_PRIVATE_KEY_FILE', str(VAR_DIR / 'oidc.key')),
     'ACCESS_TOKEN_EXPIRE_SECONDS': env_int('ACCESS_TOKEN_EXPIRE_SECONDS', 8 * 3600),
     'SCOPES': {'openid': 'OpenID Connect', 'email': 'E-mailadres', 'profile': 'Profiel'},
     'ALLOWED_REDIRECT_URI_SCHEMES': ['http', 'https'],
@@ -192,7 +192,7 @@ LOGGING = {
 # implicit flow can carry as bearer tokens.
 from signals_haarlem.standalone.oidc import load_or_create_private_key  # noqa: E402
 
-OAUTH2_PROVIDER['OIDC_RSA_PRIVATE_KEY'] = load_or_create_private_key(VAR_DIR / 'oidc.key')
+OAUTH2_PROVIDER['OIDC_RSA_PRIVATE_KEY'] = load_or_create_private_key(OAUTH2_PROVIDER['OIDC_RSA_PRIVATE_KEY_FILE'])
 OAUTH2_PROVIDER['ACCESS_TOKEN_GENERATOR'] = 'signals_haarlem.standalone.oidc.generate_access_token'
 OAUTH2_PROVIDER['REFRESH_TOKEN_GENERATOR'] = 'oauthlib.oauth2.rfc6749.tokens.random_token_generator'
 SPECTACULAR_SETTINGS['ENUM_NAME_OVERRIDES'] = {
