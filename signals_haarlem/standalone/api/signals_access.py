@@ -34,12 +34,19 @@ def can_view_contact_details(user):
 
 
 def visible_category_ids(user):
-    """A subquery of the category ids the user may see (None: every category)."""
+    """The ids of the categories the user may see (None: every category).
+
+    A list rather than a subquery: categories are few, and a plain IN list lets the database plan
+    the signal query well (and is computed once per request)."""
     if sees_all_categories(user):
         return None
-    return CategoryDepartment.objects.filter(
-        Q(is_responsible=True) | Q(can_view=True), department__profiles__user=user,
-    ).values('category_id')
+    cached = getattr(user, '_signals_visible_category_ids', None)
+    if cached is None:
+        cached = sorted(set(CategoryDepartment.objects.filter(
+            Q(is_responsible=True) | Q(can_view=True), department__profiles__user=user,
+        ).values_list('category_id', flat=True)))
+        user._signals_visible_category_ids = cached
+    return cached
 
 
 def filter_for_user(queryset, user, prefix=''):
@@ -48,16 +55,6 @@ def filter_for_user(queryset, user, prefix=''):
     if ids is None:
         return queryset
     return queryset.filter(**{f'{prefix}category_assignment__category_id__in': ids})
-
-
-def can_view_signal(user, signal):
-    if sees_all_categories(user):
-        return True
-    if not signal.category_assignment_id:
-        return False
-    return CategoryDepartment.objects.filter(
-        Q(is_responsible=True) | Q(can_view=True), department__profiles__user=user,
-        category_id=signal.category_assignment.category_id).exists()
 
 
 class SignalsPermission(permissions.BasePermission):

@@ -67,10 +67,16 @@ class PrivateView(APIView):
 
 
 def signal_page(view, request, queryset):
+    """One page of the (filtered, ordered) `queryset` in the list shape.
+
+    In two steps: the page's ids first (a narrow query that sorts only ids), then the full rows of
+    just those ids. The wide columns and per-row subqueries are thus computed for one page, never
+    for every matching signal, and the query count does not depend on the page size."""
     paginator = LinkHeaderPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    ids = paginator.paginate_queryset(queryset.values_list('pk', flat=True), request, view=view)
+    rows = signal_queryset().in_bulk(list(ids))
     ctx = Ctx(request)
-    return paginator.get_paginated_response([private_signal_list_item(ctx, s) for s in page])
+    return paginator.get_paginated_response([private_signal_list_item(ctx, rows[pk]) for pk in ids if pk in rows])
 
 
 # -- list, create ---------------------------------------------------------------------------------
@@ -84,7 +90,7 @@ class SignalList(PrivateView):
     @extend_schema(tags=['private: signals'], operation_id='v1_private_signals_list', parameters=sc.LIST_PARAMETERS,
                    responses={200: sc.obj('Gepagineerde lijst {_links, count, results}'), 400: sc.BAD})
     def get(self, request):
-        qs = filter_signals(self.visible(signal_queryset()), request.query_params)
+        qs = filter_signals(self.visible(), request.query_params)
         return signal_page(self, request, order_signals(qs, request.query_params))
 
     @extend_schema(tags=['private: signals'], request=PrivateSignalCreateSerializer,
@@ -416,7 +422,7 @@ class SignalSearch(PrivateView):
     """`GET /private/search?q=`: the list shape, for the header search box."""
 
     def get(self, request):
-        qs = search_signals(self.visible(signal_queryset()), request.query_params.get('q', ''))
+        qs = search_signals(self.visible(), request.query_params.get('q', ''))
         return signal_page(self, request, order_signals(qs, request.query_params))
 
 
