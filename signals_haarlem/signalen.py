@@ -263,7 +263,9 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True):
         joins = ''
         if category_id is not None:
             joins += f' JOIN {t.assignment} ca ON ca.{t.ca_id} = s.{t.sig_assignment}'
-            where.append(f'ca.{t.ca_category} = %s')
+            # "+ 0": not a way in for the planner; the few signals at these locations are (SQLite would
+            # otherwise walk every signal of the category).
+            where.append(f'ca.{t.ca_category} + 0 = %s')
             params.append(category_id)
         if open_only:
             joins += f' LEFT JOIN {t.status} st ON st.{t.st_id} = s.{t.sig_status}'
@@ -383,3 +385,65 @@ def points_of(signal_ids):
     if UPSTREAM:  # pragma: no cover
         return {pk: (g.x, g.y) for pk, g in qs.values_list('pk', 'location__geometrie')}
     return {pk: (lon, lat) for pk, lon, lat in qs.values_list('pk', 'location__lon', 'location__lat')}
+
+
+# -- Search and data protection (the search package, the werkplek search box, core.retention) --------
+
+def visible_signals(user, queryset=None):
+    """The signals (of `queryset`, default all) `user` may read: none without `signals.sia_read`, else
+    those in categories one of the user's departments may see (all with sia_can_view_all_categories),
+    as Signalen's own API decides."""
+    Signal = get_model('Signal')
+    queryset = Signal.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated or not user.has_perm('signals.sia_read'):
+        return queryset.none()
+    if UPSTREAM:  # pragma: no cover - upstream's SignalQuerySet
+        return queryset.filter_for_user(user)
+    from signals_haarlem.standalone.api.signals_access import filter_for_user
+    return filter_for_user(queryset, user)
+
+
+#: What the retention history line says (Dutch: the backoffice shows it).
+ANONYMISED_ACTION = 'Contactgegevens melder geanonimiseerd'
+ANONYMISED_DESCRIPTION = 'De bewaartermijn is verstreken: e-mailadres en telefoonnummer van de melder zijn verwijderd.'
+
+
+def anonymise_reporters(before, batch_size=500):
+    """Blank the e-mail address and phone number of every reporter record (current and earlier) of the
+    signals closed (afgehandeld, geannuleerd or gesplitst) before `before`, set email_anonymized /
+    phone_anonymized, and add one history line per signal. Returns the number of signals done.
+
+    A deliberate, documented exception to the append-only reporter records: personal data must go
+    once the retention period is over (AVG art. 5(1)(e)), so the rows are blanked in place with one
+    UPDATE per batch rather than superseded by new records that would leave the old values behind.
+    Records already anonymised are left alone, so running it again changes nothing."""
+    from django.db import transaction
+    from django.db.models import Q
+    Reporter = get_model('Reporter')
+    pending = Reporter.objects.filter(
+        Q(email_anonymized=False) | Q(phone_anonymized=False),
+        _signal__status__state__in=sorted(CLOSED_STATES), _signal__status__created_at__lt=before)
+    signal_ids = sorted(set(pending.values_list('_signal_id', flat=True)))
+    for start in range(0, len(signal_ids), batch_size):
+        ids = signal_ids[start:start + batch_size]
+        with transaction.atomic():
+            Reporter.objects.filter(_signal_id__in=ids).filter(
+                Q(email_anonymized=False) | Q(phone_anonymized=False)).update(
+                email='', phone='', email_anonymized=True, phone_anonymized=True)
+            _note_anonymised(ids)
+    return len(signal_ids)
+
+
+def _note_anonymised(signal_ids):
+    from django.utils import timezone
+    now = timezone.now()
+    if UPSTREAM:  # pragma: no cover - upstream's history is a view over notes, statuses, ...
+        Note = get_model('Note')
+        Note.objects.bulk_create([Note(_signal_id=pk, text=f'{ANONYMISED_ACTION}. {ANONYMISED_DESCRIPTION}',
+                                       created_by=None) for pk in signal_ids])
+        return
+    History = get_model('History')
+    reporters = dict(get_model('Signal').objects.filter(pk__in=signal_ids).values_list('pk', 'reporter_id'))
+    History.objects.bulk_create([
+        History(_signal_id=pk, what='UPDATE_REPORTER', object_pk=reporters.get(pk), action=ANONYMISED_ACTION,
+                description=ANONYMISED_DESCRIPTION, who=None, when=now) for pk in signal_ids])
