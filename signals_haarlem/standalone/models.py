@@ -160,6 +160,9 @@ class Signal(models.Model):
         ordering = ('-created_at',)
         verbose_name = 'melding'
         verbose_name_plural = 'meldingen'
+        # The list's ordering by last change and its filter on source.
+        indexes = [models.Index(fields=['updated_at'], name='signals_signal_updated_idx'),
+                   models.Index(fields=['source'], name='signals_signal_source_idx')]
         permissions = [
             ('sia_read', 'Leesrechten algemeen'),
             ('sia_write', 'Schrijfrechten algemeen'),
@@ -261,7 +264,10 @@ class Location(SignalRecord):
     class Meta(SignalRecord.Meta):
         verbose_name = 'locatie'
         verbose_name_plural = 'locaties'
-        indexes = [models.Index(fields=['lat', 'lon'])]
+        indexes = [models.Index(fields=['lat', 'lon']),
+                   # the list's filters on district and area
+                   models.Index(fields=['stadsdeel'], name='signals_location_stadsdeel_idx'),
+                   models.Index(fields=['area_code'], name='signals_location_area_idx')]
 
 
 class Reporter(SignalRecord):
