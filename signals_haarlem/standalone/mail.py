@@ -161,6 +161,10 @@ def status_mail_task(signal_pk, status_pk):
 
 
 def _dispatch(task, *args):
+    """Queue the mail for a worker; in-process when Celery runs eagerly (the embedded default)."""
+    if getattr(task.app.conf, 'task_always_eager', False):
+        task(*args)
+        return
     try:
         task.delay(*args)
     except Exception:  # no broker reachable: send in-process rather than lose the mail
