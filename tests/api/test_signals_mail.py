@@ -120,3 +120,12 @@ def test_private_create_answer_contains_the_mail_note(admin_client_api, amsterda
         response = admin_client_api.post(LIST, private_body(), format='json')
     assert response.status_code == 201
     assert [n['text'] for n in admin_client_api.get(detail_url(response.json()['id'])).json()['notes']] == [CREATED]
+
+
+def test_admin_edits_mail_templates(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post('/admin/signals/mailtemplate/add/', {
+        'key': 'status_changed:o', 'subject': 'Klaar: {{ signal_id }}', 'body': 'Afgehandeld.', 'is_active': 'on'})
+    assert response.status_code == 302, response.content[:500]
+    assert MailTemplate.objects.get(key='status_changed:o').subject == 'Klaar: {{ signal_id }}'
+    assert client.get('/admin/signals/mailtemplate/').status_code == 200
