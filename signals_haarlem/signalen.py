@@ -11,6 +11,7 @@ Inside upstream Signalen (`signals.apps.signals` installed) it uses upstream's m
 """
 import importlib
 import math
+from collections import namedtuple
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -211,9 +212,14 @@ def department_users(department):
     return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
 
 
-def nearby_signals(signal, metres, days, same_category=True, open_only=True):
+#: A signal near another one: id, distance in metres, created_at, category id and current state.
+NearbySignal = namedtuple('NearbySignal', 'id metres created_at category_id state')
+
+
+def nearby_signals(signal, metres, days, same_category=True, open_only=True, details=False):
     """Ids of *other* signals within `metres` of this signal's location, created at most `days` days
     before it (or after it), nearest first; optionally only of the same category and only open ones.
+    With details=True: NearbySignal tuples instead of ids (to filter further in Python).
 
     Standalone: a bounding box on the indexed Location (lat, lon) columns, then the exact distance in
     Python. Upstream: PostGIS `dwithin` on the location geometry (indexed), then the exact distance.
@@ -245,37 +251,43 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True):
         # dwithin in degrees uses the spatial index; distance_lte makes it exact (on the sphere).
         qs = qs.filter(location__geometrie__dwithin=(centre, max(dlat, dlon)),
                        location__geometrie__distance_lte=(centre, D(m=metres)))
-        found = [(_metres_between(lon, lat, g.x, g.y), pk)
-                 for pk, g in qs.order_by().values_list('pk', 'location__geometrie')]
+        rows = qs.order_by().values_list('pk', 'location__geometrie', 'created_at',
+                                         'category_assignment__category_id', 'status__state')
+        found = [NearbySignal(pk, _metres_between(lon, lat, g.x, g.y), created, cat, state)
+                 for pk, g, created, cat, state in rows]
     else:
         t = _schema()
-        # First the locations in the box, from the (lat, lon) index alone; then which of them are the
-        # current location of a signal that qualifies (by the unique index on signal.location_id).
+        # First the locations in the box, from the (lat, lon) index; a location record is never older
+        # than its signal, so older ones cannot qualify. Then which of them are the current location of
+        # a signal that qualifies (by the unique index on signal.location_id).
         boxed = _sql(f'SELECT {t.loc_id}, {t.loc_lon}, {t.loc_lat} FROM {t.location} '
-                     f'WHERE {t.loc_lat} BETWEEN %s AND %s AND {t.loc_lon} BETWEEN %s AND %s',
-                     [lat - dlat, lat + dlat, lon - dlon, lon + dlon])
+                     f'WHERE {t.loc_lat} BETWEEN %s AND %s AND {t.loc_lon} BETWEEN %s AND %s '
+                     f'AND {t.loc_created} >= %s',
+                     [lat - dlat, lat + dlat, lon - dlon, lon + dlon, _db_datetime(since)])
         distances = {pk: d for pk, x, y in boxed if (d := _metres_between(lon, lat, x, y)) <= metres}
         if not distances:
             return []
         where = [f's.{t.sig_location} IN ({", ".join(["%s"] * len(distances))})', f's.{t.sig_created} >= %s',
                  f's.{t.sig_id} <> %s']
         params = [*distances, _db_datetime(since), signal.pk]
-        joins = ''
         if category_id is not None:
-            joins += f' JOIN {t.assignment} ca ON ca.{t.ca_id} = s.{t.sig_assignment}'
             # "+ 0": not a way in for the planner; the few signals at these locations are (SQLite would
             # otherwise walk every signal of the category).
             where.append(f'ca.{t.ca_category} + 0 = %s')
             params.append(category_id)
         if open_only:
-            joins += f' LEFT JOIN {t.status} st ON st.{t.st_id} = s.{t.sig_status}'
             where.append(f'(st.{t.st_state} IS NULL OR st.{t.st_state} NOT IN '
                          f'({", ".join(["%s"] * len(CLOSED_STATES))}))')
             params.extend(sorted(CLOSED_STATES))
-        rows = _sql(f'SELECT s.{t.sig_id}, s.{t.sig_location} FROM {t.signal} s{joins} WHERE {" AND ".join(where)}',
+        rows = _sql(f'SELECT s.{t.sig_id}, s.{t.sig_location}, s.{t.sig_created}, ca.{t.ca_category}, '
+                    f'st.{t.st_state} FROM {t.signal} s '
+                    f'LEFT JOIN {t.assignment} ca ON ca.{t.ca_id} = s.{t.sig_assignment} '
+                    f'LEFT JOIN {t.status} st ON st.{t.st_id} = s.{t.sig_status} WHERE {" AND ".join(where)}',
                     params)
-        found = [(distances[location_id], pk) for pk, location_id in rows]
-    return [pk for distance, pk in sorted(found) if distance <= metres]
+        found = [NearbySignal(pk, distances[location_id], _from_db_datetime(created), cat, state)
+                 for pk, location_id, created, cat, state in rows]
+    found = sorted((item for item in found if item.metres <= metres), key=lambda item: (item.metres, item.id))
+    return found if details else [item.id for item in found]
 
 
 _METRES_PER_DEGREE = 111_320.0
@@ -318,7 +330,7 @@ def _schema():
         )
         if not UPSTREAM:
             names.update(location=table('Location'), loc_id=col('Location', 'id'), loc_lat=col('Location', 'lat'),
-                         loc_lon=col('Location', 'lon'))
+                         loc_lon=col('Location', 'lon'), loc_created=col('Location', 'created_at'))
         _schema_cache = SimpleNamespace(**names)
     return _schema_cache
 
@@ -330,14 +342,26 @@ def _sql(sql, params):
         return cursor.fetchall()
 
 
+def _from_db_datetime(value):
+    """A datetime read with plain SQL (SQLite gives text in UTC) as an aware datetime."""
+    if isinstance(value, str):
+        from django.utils.dateparse import parse_datetime
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        from datetime import timezone as dt_timezone
+        value = value.replace(tzinfo=dt_timezone.utc)
+    return value
+
+
 def _db_datetime(value):
     from django.db import connections, router
     return connections[router.db_for_read(get_model('Signal'))].ops.adapt_datetimefield_value(value)
 
 
-def same_reporter_signals(signal, days):
+def same_reporter_signals(signal, days, details=False):
     """Ids of other signals whose current reporter has the same e-mail address or phone number,
-    created at most `days` days before this signal (or after it)."""
+    created at most `days` days before this signal (or after it). With details=True: (id, created_at)
+    pairs instead of ids."""
     from datetime import timedelta
     email, phone = reporter_contact(signal)
     email, phone = email.strip(), phone.strip()
@@ -345,7 +369,8 @@ def same_reporter_signals(signal, days):
         return []
     t = _schema()
     since = _db_datetime(signal.created_at - timedelta(days=days))
-    select = (f'SELECT s.{t.sig_id} FROM {t.signal} s JOIN {t.reporter} r ON r.{t.rep_id} = s.{t.sig_reporter} '
+    select = (f'SELECT s.{t.sig_id}, s.{t.sig_created} FROM {t.signal} s '
+              f'JOIN {t.reporter} r ON r.{t.rep_id} = s.{t.sig_reporter} '
               f'WHERE s.{t.sig_created} >= %s AND s.{t.sig_id} <> %s AND ')
     parts, params = [], []
     if email:
@@ -355,7 +380,10 @@ def same_reporter_signals(signal, days):
     if phone:
         parts.append(select + f'r.{t.rep_phone} = %s')
         params += [since, signal.pk, phone]
-    return sorted({row[0] for row in _sql(' UNION '.join(parts), params)})
+    rows = {pk: created for pk, created in _sql(' UNION '.join(parts), params)}
+    if details:
+        return sorted((pk, _from_db_datetime(created)) for pk, created in rows.items())
+    return sorted(rows)
 
 
 def child_count(signal):

@@ -51,6 +51,24 @@ class RuleSet:
             compiled = self.compile_rule(rule, context)
             if compiled is not None:
                 self.rules.append(compiled)
+        self.hints = self._hints()
+
+    def _hints(self):
+        """What a decision may fetch once for all rules: the widest repeat-spot and repeat-reporter
+        lookups (each rule then filters the rows in Python), instead of one query per rule."""
+        hints = {}
+        for item in self.rules:
+            hint = item.kind.hint(item.compiled)
+            if hint is None:
+                continue
+            name, value = hint
+            if name == 'nearby':
+                metres, days, other, closed = value
+                old = hints.get('nearby', (0, 0, False, False))
+                hints['nearby'] = (max(old[0], metres), max(old[1], days), old[2] or other, old[3] or closed)
+            elif name == 'reporter':
+                hints['reporter'] = max(hints.get('reporter', 0), value)
+        return hints
 
     @classmethod
     def load(cls, rules=None):
@@ -122,8 +140,11 @@ class RuleSet:
             logger.warning('Triage fallback lane %r does not exist', self.fallback_code)
         return min(active, key=lambda lane: (lane.order, lane.code)) if active else None
 
+    def facts(self, signal, status_history=None):
+        return SignalFacts(signal, status_history=status_history, hints=self.hints)
+
     def decide_signal(self, signal, status_history=None):
-        facts = SignalFacts(signal, status_history=status_history)
+        facts = self.facts(signal, status_history=status_history)
         return self.decide(facts), facts
 
     def area_of(self, point):

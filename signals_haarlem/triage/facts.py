@@ -3,6 +3,7 @@
 Facts that need the database (nearby signals, the reporter's other signals, the status history,
 child signals) are fetched only when a rule asks for them, and then once.
 """
+from datetime import timedelta
 from functools import cached_property
 
 from signals_haarlem import signalen
@@ -11,7 +12,7 @@ from .rules import category_path, normalise_text
 
 
 class SignalFacts:
-    def __init__(self, signal, status_history=None):
+    def __init__(self, signal, status_history=None, hints=None):
         self.signal = signal
         self.pk = signal.pk
         self.created_at = signal.created_at
@@ -29,6 +30,7 @@ class SignalFacts:
         self.state = signalen.current_state(signal)
         self.parent_id = signal.parent_id
         self._status_history = status_history
+        self._hints = hints or {}
         self._cache = {}
 
     @cached_property
@@ -41,17 +43,42 @@ class SignalFacts:
         return self.category_path in scope or self.main_slug in scope
 
     def nearby(self, metres, days, same_category=True, open_only=True):
+        """Ids of other signals nearby (see signalen.nearby_signals). When the rule set's widest lookup
+        covers this one, that is fetched once and filtered here."""
         key = ('nearby', metres, days, same_category, open_only)
-        if key not in self._cache:
-            self._cache[key] = signalen.nearby_signals(self.signal, metres, days, same_category=same_category,
-                                                       open_only=open_only)
-        return self._cache[key]
+        if key in self._cache:
+            return self._cache[key]
+        hint = self._hints.get('nearby')
+        if hint and metres <= hint[0] and days <= hint[1] and (same_category or hint[2]) and \
+                (open_only or hint[3]):
+            if 'nearby_rows' not in self._cache:
+                self._cache['nearby_rows'] = signalen.nearby_signals(
+                    self.signal, hint[0], hint[1], same_category=not hint[2], open_only=not hint[3], details=True)
+            since = self.created_at - timedelta(days=days)
+            result = [row.id for row in self._cache['nearby_rows']
+                      if row.metres <= metres and row.created_at >= since
+                      and (not same_category or row.category_id == self.category_id)
+                      and (not open_only or row.state not in signalen.CLOSED_STATES)]
+        else:
+            result = signalen.nearby_signals(self.signal, metres, days, same_category=same_category,
+                                             open_only=open_only)
+        self._cache[key] = result
+        return result
 
     def same_reporter(self, days):
         key = ('reporter', days)
-        if key not in self._cache:
-            self._cache[key] = signalen.same_reporter_signals(self.signal, days)
-        return self._cache[key]
+        if key in self._cache:
+            return self._cache[key]
+        widest = self._hints.get('reporter')
+        if widest and days <= widest:
+            if 'reporter_rows' not in self._cache:
+                self._cache['reporter_rows'] = signalen.same_reporter_signals(self.signal, widest, details=True)
+            since = self.created_at - timedelta(days=days)
+            result = [pk for pk, created in self._cache['reporter_rows'] if created >= since]
+        else:
+            result = signalen.same_reporter_signals(self.signal, days)
+        self._cache[key] = result
+        return result
 
     @property
     def status_history(self):

@@ -158,6 +158,10 @@ class RuleKind:
         """A short Dutch description of the rule's condition, for lists."""
         return self.label
 
+    def hint(self, compiled):
+        """What the facts may fetch once for all rules of this kind: ('name', value) or None."""
+        return None
+
     def schema(self):
         """A description of the parameters (for the API's list of kinds and the admin)."""
         fields = {}
@@ -397,6 +401,10 @@ class RepeatSpotKind(RuleKind):
             return self._words(count, compiled)
         return None
 
+    def hint(self, compiled):
+        return ('nearby', (compiled['radius_m'], compiled['days'], not compiled['same_category'],
+                           not compiled['open_only']))
+
     @staticmethod
     def _words(count, params):
         same = ' van dezelfde categorie' if params.get('same_category', True) else ''
@@ -434,6 +442,9 @@ class RepeatReporterKind(RuleKind):
             if count >= compiled['min_count']:
                 return f'Dezelfde melder deed {count} meldingen in {compiled["days"]} dagen'
         return None
+
+    def hint(self, compiled):
+        return ('reporter', compiled['days']) if compiled.get('min_count') else None
 
     def summary(self, params):
         parts = []

@@ -29,8 +29,8 @@ MANUAL_REASONS = (
 class _PrefetchedFacts(SignalFacts):
     """Facts with the child counts of a whole chunk fetched at once."""
 
-    def __init__(self, signal, status_history, children):
-        super().__init__(signal, status_history=status_history)
+    def __init__(self, signal, status_history, children, hints):
+        super().__init__(signal, status_history=status_history, hints=hints)
         self._cache['children'] = children
 
 
@@ -64,7 +64,7 @@ def seed_demo(signals, rng=None, stdout=None):
         children = _child_counts(chunk)
         items = []
         for signal in signalen.with_current_records().filter(pk__in=chunk).order_by('pk'):
-            facts = _PrefetchedFacts(signal, histories.get(signal.pk, []), children[signal.pk])
+            facts = _PrefetchedFacts(signal, histories.get(signal.pk, []), children[signal.pk], ruleset.hints)
             outcome = ruleset.decide(facts)
             if outcome is None:
                 continue

@@ -211,7 +211,7 @@ def triage_signal(signal, trigger='create', ruleset=None):
     with transaction.atomic():
         state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane') \
             .filter(signal_id=signal.pk).first()
-        facts = SignalFacts(signal)
+        facts = ruleset.facts(signal)
         if state is not None and state.is_manual:
             _refresh_denormalised(state, facts, ruleset)
             return None
@@ -225,7 +225,7 @@ def triage_signal(signal, trigger='create', ruleset=None):
 def decide(signal, ruleset=None):
     """What the triage would decide now (no writes): an Outcome."""
     ruleset = ruleset or engine.current()
-    return ruleset.decide(SignalFacts(load_signal(signal)))
+    return ruleset.decide(ruleset.facts(load_signal(signal)))
 
 
 # -- staff ----------------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def retriage(signal, lane, reason, user):
     with transaction.atomic():
         state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane') \
             .filter(signal_id=signal.pk).first()
-        facts = SignalFacts(signal)
+        facts = ruleset.facts(signal)
         outcome = Outcome(lane, Decision.BASIS_STAFF, reason)
         return _record(signal, facts, outcome, state, ruleset, 'staff', who=_who(user), is_manual=True, always=True)
 
@@ -266,7 +266,7 @@ def release(signal, reason, user):
             .filter(signal_id=signal.pk).first()
         if state is None or not state.is_manual:
             raise ValidationError({'non_field_errors': ['Deze melding heeft geen handmatig gekozen baan.']})
-        facts = SignalFacts(signal)
+        facts = ruleset.facts(signal)
         outcome = ruleset.decide(facts)
         if outcome is None:
             raise ValidationError({'non_field_errors': ['Er is geen actieve baan.']})
@@ -293,7 +293,7 @@ def set_agreed_date(signal, day, reason, user):
             raise ValidationError({'date': [f'In baan {lane.name} geldt een vaste afhandeltermijn; een afgesproken '
                                             f'datum is daar niet van toepassing.']})
         current = state.decision
-        facts = SignalFacts(signal)
+        facts = ruleset.facts(signal)
         outcome = Outcome(lane, current.basis, f'{reason} (eerder: {current.reason})'[:2000], current.rule)
         return _record(signal, facts, outcome, state, ruleset, 'agreed_date', who=_who(user),
                        is_manual=current.is_manual, agreed_due=deadlines.end_of_day(day), always=True)
@@ -455,7 +455,7 @@ def dry_run(rules=None, limit=500, only_open=False):
         if state is not None and state.is_manual:
             result.manual += 1
             continue
-        outcome = ruleset.decide(SignalFacts(signal, status_history=histories.get(signal.pk, [])))
+        outcome = ruleset.decide(ruleset.facts(signal, status_history=histories.get(signal.pk, [])))
         if outcome is None:
             continue
         result.hits[_hit_label(outcome)] += 1
@@ -490,7 +490,7 @@ def retriage_open(dry_run=False, batch_size=500, progress=None):
             if state is not None and state.is_manual:
                 result.manual += 1
                 continue
-            outcome = ruleset.decide(SignalFacts(signal, status_history=histories.get(signal.pk, [])))
+            outcome = ruleset.decide(ruleset.facts(signal, status_history=histories.get(signal.pk, [])))
             if outcome is None:
                 continue
             before = state.lane if state is not None else None
