@@ -37,6 +37,7 @@ HAARLEM_APPS = [
     'signals_haarlem.complaints',
     'signals_haarlem.partners',
     'signals_haarlem.monitoring',
+    'signals_haarlem.search',
 ]
 
 # Haarlem's own knobs (also read in upstream mode).

@@ -423,7 +423,9 @@ class SignalSearch(PrivateView):
 
     def get(self, request):
         qs = search_signals(self.visible(), request.query_params.get('q', ''))
-        return signal_page(self, request, order_signals(qs, request.query_params))
+        if request.query_params.get('ordering') or not qs.query.order_by:  # else: best match first
+            qs = order_signals(qs, request.query_params)
+        return signal_page(self, request, qs)
 
 
 
