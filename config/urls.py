@@ -15,6 +15,21 @@ urlpatterns = [
     path('admin/', admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.STORAGES['default']['BACKEND'].endswith('FileSystemStorage'):
+    # The embedded default keeps files in a local folder. Signal photos and category icons are shown
+    # by the backoffice in <img> tags (no bearer token), as upstream serves them; their names carry a
+    # random part. Complaint letters and partner photos are never served here: their own views check
+    # the user's rights.
+    import posixpath
+
+    from django.http import Http404
+    from django.urls import re_path
+    from django.views.static import serve
+
+    def public_media(request, path):
+        clean = posixpath.normpath(path).lstrip('/')
+        if clean != path or not clean.startswith(('attachments/', 'categories/')):
+            raise Http404
+        return serve(request, clean, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", public_media)]

@@ -23,3 +23,6 @@ def _sqlite_pragmas(sender, connection, **kwargs):
         with connection.cursor() as cursor:
             cursor.execute('PRAGMA journal_mode=WAL;')
             cursor.execute('PRAGMA synchronous=NORMAL;')
+            # Keep the query planner's statistics current (without them SQLite may sort every
+            # visible signal for a department's list instead of walking the index).
+            cursor.execute('PRAGMA optimize=0x10002;')
