@@ -284,8 +284,11 @@ def month_label(first):
     return f'{MONTHS[first.month - 1]} {first.year}'
 
 
-def _lane_name(lane_id, names):
-    return names.get(lane_id, NO_LANE) if lane_id is not None else NO_LANE
+def _shown_lanes(filters, seen):
+    """The lanes a figure shows: the filtered lane, or every active lane and any other with figures."""
+    if filters.lane is not None:
+        return [filters.lane]
+    return [lane for lane in lanes() if lane.is_active or lane.pk in seen]
 
 
 def signals_per_week(filters):
@@ -293,13 +296,12 @@ def signals_per_week(filters):
     rows = (_signals(filters).order_by()
             .annotate(week=TruncWeek('created_at', tzinfo=TIME_ZONE))
             .values('week', 'haarlem_triage__lane').annotate(n=Count('pk')))
-    all_lanes = lanes()
     counts, seen = {}, set()
     for row in rows:
         key = (_local_date(row['week']), row['haarlem_triage__lane'])
         counts[key] = counts.get(key, 0) + row['n']
         seen.add(row['haarlem_triage__lane'])
-    shown = [lane for lane in all_lanes if lane.is_active or lane.pk in seen]
+    shown = _shown_lanes(filters, seen)
     series_keys = [(f'lane_{lane.code}', lane.name, lane.pk) for lane in shown]
     if None in seen:
         series_keys.append(('lane_none', NO_LANE, None))
@@ -374,11 +376,10 @@ def on_time_by_lane(filters, now=None):
     now = now or timezone.now()
     counts = {row['lane_id']: row for row in _on_time_counts(_signal_lanes(filters), now, ['lane_id'])}
     rows = []
-    for lane in lanes():
-        if lane.pk in counts or lane.is_active:
-            row = counts.get(lane.pk) or dict.fromkeys(('n', 'res_measured', 'res_on_time', 'resp_measured',
-                                                        'resp_on_time', 'open_late'), 0)
-            rows.append({**_on_time_row(lane.name, row), 'code': lane.code})
+    for lane in _shown_lanes(filters, counts):
+        row = counts.get(lane.pk) or dict.fromkeys(('n', 'res_measured', 'res_on_time', 'resp_measured',
+                                                    'resp_on_time', 'open_late'), 0)
+        rows.append({**_on_time_row(lane.name, row), 'code': lane.code})
     target = on_time_target()
     return Figure('on_time_by_lane', FIGURE_TITLES['on_time_by_lane'], ON_TIME_DESCRIPTION,
                   _on_time_columns(Column('name', 'Baan', 'text')), rows, chart=_on_time_chart(target),
@@ -476,14 +477,13 @@ def open_by_age(filters, now=None):
         late[row['lane_id']] = late.get(row['lane_id'], 0) + row['late']
         seen.add(row['lane_id'])
     table = []
-    for lane in lanes():
-        if lane.pk in seen or lane.is_active:
-            row = {'name': lane.name, 'code': lane.code}
-            for i, _ in enumerate(AGE_BUCKETS):
-                row[f'age_{i}'] = counts.get((lane.pk, i), 0)
-            row['total'] = sum(row[f'age_{i}'] for i in range(len(AGE_BUCKETS)))
-            row['late'] = late.get(lane.pk, 0)
-            table.append(row)
+    for lane in _shown_lanes(filters, seen):
+        row = {'name': lane.name, 'code': lane.code}
+        for i, _ in enumerate(AGE_BUCKETS):
+            row[f'age_{i}'] = counts.get((lane.pk, i), 0)
+        row['total'] = sum(row[f'age_{i}'] for i in range(len(AGE_BUCKETS)))
+        row['late'] = late.get(lane.pk, 0)
+        table.append(row)
     columns = [Column('name', 'Baan', 'text')] \
         + [Column(f'age_{i}', label) for i, (_, label) in enumerate(AGE_BUCKETS)] \
         + [Column('total', 'Totaal open'), Column('late', 'Waarvan te laat')]
