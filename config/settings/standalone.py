@@ -200,3 +200,16 @@ SPECTACULAR_SETTINGS['ENUM_NAME_OVERRIDES'] = {
     'ComplaintStateEnum': 'signals_haarlem.complaints.workflow.STATE_CHOICES',
 }
 SIGNALS_PREDICTION = {'THRESHOLD': float(env('PREDICTION_THRESHOLD', '0.41'))}
+
+# --- Werkplek and admin login through an external OIDC provider (authorization code + PKCE; see
+# signals_haarlem/oidc_client.py). Empty endpoints: the embedded provider (password form at LOGIN_URL).
+WERKPLEK_OIDC = {
+    'AUTHORIZATION_ENDPOINT': env('OIDC_AUTHORIZATION_ENDPOINT', ''),
+    'TOKEN_ENDPOINT': env('OIDC_TOKEN_ENDPOINT', ''),
+    'CLIENT_ID': env('OIDC_CLIENT_ID', ''),
+    'CLIENT_SECRET': env('OIDC_CLIENT_SECRET', ''),
+    'SCOPES': env('OIDC_SCOPES', 'openid email profile'),
+    'GROUPS_CLAIM': env('OIDC_GROUPS_CLAIM', ''),
+    'PASSWORD_LOGIN': env_bool('WERKPLEK_PASSWORD_LOGIN', False),
+}
+# --- end of the werkplek OIDC block

@@ -1,0 +1,282 @@
+"""Login to the werkplek and the admin through the same OIDC provider as the API.
+
+External provider: the authorization-code flow with PKCE against a fake provider on loopback (a tiny
+HTTP server with token and JWKS endpoints), the ID token checked against its JWKS, the e-mail claim
+mapped to an active user, roles from a claim mapped to existing Django groups. Embedded default:
+the password form still works, /oauth/authorize sends anonymous users to it, and the admin logs in
+there too."""
+import base64
+import hashlib
+import io
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CLIENT_ID = 'werkplek'
+SECRET = 'werkplek-geheim'
+
+
+class FakeProvider:
+    """Token and JWKS endpoints of an OIDC provider; `authorize()` plays the user's visit to the
+    provider's login page and hands out a code for the given claims."""
+
+    def __init__(self):
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = 'test-key-1'
+        self.codes = {}
+        self.token_requests = []
+        self.server = ThreadingHTTPServer(('127.0.0.1', 0), self._handler())
+        self.url = f'http://127.0.0.1:{self.server.server_address[1]}'
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def _handler(provider):
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _json(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                if self.path == '/jwks':
+                    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key()))
+                    return self._json(200, {'keys': [{**jwk, 'kid': provider.kid, 'use': 'sig', 'alg': 'RS256'}]})
+                return self._json(404, {})
+
+            def do_POST(self):
+                length = int(self.headers.get('Content-Length', 0))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                provider.token_requests.append(form)
+                grant = provider.codes.pop(form.get('code'), None)
+                if self.path != '/token' or grant is None or form.get('client_secret') != SECRET:
+                    return self._json(400, {'error': 'invalid_grant'})
+                challenge = base64.urlsafe_b64encode(
+                    hashlib.sha256(form.get('code_verifier', '').encode()).digest()).rstrip(b'=').decode()
+                if challenge != grant['challenge'] or form.get('redirect_uri') != grant['redirect_uri']:
+                    return self._json(400, {'error': 'invalid_grant', 'error_description': 'PKCE'})
+                return self._json(200, {'access_token': 'at', 'token_type': 'Bearer', 'expires_in': 300,
+                                        'id_token': provider.sign(grant['claims'])})
+        return Handler
+
+    def sign(self, claims, key=None):
+        return jwt.encode(claims, key or self.key, algorithm='RS256', headers={'kid': self.kid})
+
+    def authorize(self, location, code='code-1', **claims):
+        """Follow the werkplek's redirect to the provider: check it and hand out `code` for the claims."""
+        parts = urlsplit(location)
+        assert f'{parts.scheme}://{parts.netloc}{parts.path}' == f'{self.url}/authorize'
+        params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        assert params['response_type'] == 'code' and params['client_id'] == CLIENT_ID
+        assert params['code_challenge_method'] == 'S256' and len(params['code_challenge']) == 43
+        assert 'openid' in params['scope'].split()
+        now = int(time.time())
+        full = {'iss': self.url, 'aud': CLIENT_ID, 'sub': 'u-1', 'iat': now, 'exp': now + 300,
+                'nonce': params['nonce'], **claims}
+        self.codes[code] = {'challenge': params['code_challenge'], 'redirect_uri': params['redirect_uri'],
+                            'claims': {k: v for k, v in full.items() if v is not None}}
+        return params
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope='module')
+def provider():
+    fake = FakeProvider()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def external(provider, settings):
+    provider.codes.clear()
+    provider.token_requests.clear()
+    settings.WERKPLEK_OIDC = {
+        'AUTHORIZATION_ENDPOINT': f'{provider.url}/authorize', 'TOKEN_ENDPOINT': f'{provider.url}/token',
+        'CLIENT_ID': CLIENT_ID, 'CLIENT_SECRET': SECRET, 'JWKS_URL': f'{provider.url}/jwks',
+        'ISSUER': provider.url, 'GROUPS_CLAIM': 'roles'}
+    return provider
+
+
+@pytest.fixture
+def handler_user(db):
+    Group.objects.get_or_create(name='Klachtbehandelaar')
+    Group.objects.get_or_create(name='Teamleider')
+    user = UserFactory(username='behandelaar@haarlem.nl', email='behandelaar@haarlem.nl')
+    user.groups.add(Group.objects.get(name='Teamleider'))
+    return user
+
+
+def _start(client, next_url='/werkplek/'):
+    page = client.get('/werkplek/login/', {'next': next_url})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="oidc-login"' in html and 'name="password"' not in html  # only the provider's button
+    response = client.get('/werkplek/login/oidc/', {'next': next_url})
+    assert response.status_code == 302
+    return response['Location']
+
+
+def _callback(client, params, code='code-1', **extra):
+    return client.get('/werkplek/login/callback/', {'code': code, 'state': params['state'], **extra})
+
+
+def test_external_provider_login_with_pkce_maps_email_and_roles(client, external, handler_user):
+    params = external.authorize(_start(client, '/werkplek/klachten/'), email='Behandelaar@Haarlem.nl',
+                                roles=['Klachtbehandelaar', 'Onbekende rol'])
+    assert params['redirect_uri'] == 'http://testserver/werkplek/login/callback/'
+
+    response = _callback(client, params)
+
+    assert response.status_code == 302 and response['Location'] == '/werkplek/klachten/'
+    assert client.get('/werkplek/').context['user'] == handler_user
+    # the roles claim named the groups: the existing one is set, the unknown one is ignored (not created)
+    assert list(handler_user.groups.values_list('name', flat=True)) == ['Klachtbehandelaar']
+    assert not Group.objects.filter(name='Onbekende rol').exists()
+    request = external.token_requests[-1]
+    assert request['grant_type'] == 'authorization_code' and request['client_id'] == CLIENT_ID
+    assert len(request['code_verifier']) >= 43  # the provider checked it against the challenge
+
+
+def test_a_replayed_or_forged_state_is_refused(client, external, handler_user):
+    params = external.authorize(_start(client), email='behandelaar@haarlem.nl')
+    forged = _callback(client, {**params, 'state': 'aanvaller'})
+    assert forged.status_code == 400 and 'ongeldig of verlopen' in forged.content.decode()
+    # the pending login was used up by that attempt: the real state no longer works either
+    assert _callback(client, params).status_code == 400
+    assert '_auth_user_id' not in client.session
+
+
+@pytest.mark.parametrize('claims, message', [
+    ({'nonce': 'een-andere-nonce'}, 'nonce'),
+    ({'aud': 'een-andere-client'}, 'Ongeldig ID-token'),
+    ({'iss': 'https://nep.example'}, 'Ongeldig ID-token'),
+    ({'exp': int(time.time()) - 3600, 'iat': int(time.time()) - 7200}, 'Ongeldig ID-token'),
+])
+def test_id_token_is_checked(client, external, handler_user, claims, message):
+    params = external.authorize(_start(client), email='behandelaar@haarlem.nl', **claims)
+    response = _callback(client, params)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert '_auth_user_id' not in client.session
+
+
+def test_a_token_signed_with_another_key_is_refused(client, external, handler_user, monkeypatch):
+    params = external.authorize(_start(client), email='behandelaar@haarlem.nl')
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    monkeypatch.setattr(external, 'sign', lambda claims, key=None: FakeProvider.sign(external, claims, other))
+    response = _callback(client, params)
+    assert response.status_code == 400 and '_auth_user_id' not in client.session
+
+
+def test_unknown_or_inactive_user_gets_a_clear_refusal(client, external, handler_user):
+    params = external.authorize(_start(client), email='onbekend@haarlem.nl')
+    response = _callback(client, params)
+    assert response.status_code == 403 and 'geen actief account' in response.content.decode()
+    handler_user.is_active = False
+    handler_user.save()
+    params = external.authorize(_start(client), code='code-2', email='behandelaar@haarlem.nl')
+    assert _callback(client, params, code='code-2').status_code == 403
+
+
+def test_provider_error_and_wrong_code(client, external, handler_user):
+    params = external.authorize(_start(client), email='behandelaar@haarlem.nl')
+    response = client.get('/werkplek/login/callback/', {'state': params['state'], 'error': 'access_denied'})
+    assert response.status_code == 400 and 'afgebroken' in response.content.decode()
+    params = external.authorize(_start(client), email='behandelaar@haarlem.nl')
+    response = _callback(client, params, code='verkeerde-code')
+    assert response.status_code == 400 and 'weigerde' in response.content.decode()
+
+
+def test_an_unsafe_next_url_is_not_followed(client, external, handler_user):
+    params = external.authorize(_start(client, 'https://evil.example/'), email='behandelaar@haarlem.nl')
+    response = _callback(client, params)
+    assert response.status_code == 302 and response['Location'] == '/werkplek/'
+
+
+def test_password_form_is_off_with_an_external_provider_unless_allowed(client, external, handler_user, settings):
+    handler_user.set_password('geheim-wachtwoord-1')
+    handler_user.save()
+    data = {'username': 'behandelaar@haarlem.nl', 'password': 'geheim-wachtwoord-1'}
+    assert client.post('/werkplek/login/', data).status_code == 405
+    assert '_auth_user_id' not in client.session
+    settings.WERKPLEK_OIDC = {**settings.WERKPLEK_OIDC, 'PASSWORD_LOGIN': True}
+    page = client.get('/werkplek/login/').content.decode()
+    assert 'id="oidc-login"' in page and 'name="password"' in page
+    assert client.post('/werkplek/login/', data).status_code == 302
+
+
+def test_admin_login_goes_through_the_provider(client, external, handler_user):
+    handler_user.is_staff = True
+    handler_user.save()
+    response = client.get('/admin/login/', {'next': '/admin/'})
+    assert response.status_code == 302 and response['Location'] == '/werkplek/login/?next=/admin/'
+    params = external.authorize(_start(client, '/admin/'), email='behandelaar@haarlem.nl')
+    response = _callback(client, params)
+    assert response['Location'] == '/admin/'
+    assert client.get('/admin/').status_code == 200
+
+
+# -- the embedded default (django-oauth-toolkit; its login is this password form) --------------------------
+
+def test_embedded_default_shows_the_password_form_and_no_provider_button(client, settings):
+    settings.WERKPLEK_OIDC = {}
+    html = client.get('/werkplek/login/').content.decode()
+    assert 'name="password"' in html and 'oidc-login' not in html
+    assert client.get('/werkplek/login/oidc/')['Location'] == '/werkplek/login/'
+
+
+def test_embedded_provider_authorize_sends_anonymous_users_to_the_werkplek_login(client, settings):
+    settings.WERKPLEK_OIDC = {}
+    call_command('ensure_local_oidc_client', stdout=io.StringIO())
+    query = {'client_id': 'signals', 'response_type': 'token', 'scope': 'openid email', 'state': 's', 'nonce': 'n',
+             'redirect_uri': 'http://127.0.0.1:3001/manage/incidents'}
+    response = client.get('/oauth/authorize/?' + urlencode(query))
+    assert response.status_code == 302
+    location = urlsplit(response['Location'])
+    assert location.path == settings.LOGIN_URL == '/werkplek/login/'
+    next_url = parse_qs(location.query)['next'][0]
+    assert next_url.startswith('/oauth/authorize/')
+    # logging in on that form continues the provider's flow
+    user = UserFactory(username='kcc@haarlem.nl')
+    user.set_password('geheim-wachtwoord-1')
+    user.save()
+    response = client.post('/werkplek/login/', {'username': 'kcc@haarlem.nl', 'password': 'geheim-wachtwoord-1',
+                                                'next': next_url})
+    assert response.status_code == 302 and response['Location'] == next_url
+
+
+def test_admin_login_uses_the_werkplek_form_and_refuses_non_staff_without_a_loop(client, settings):
+    settings.WERKPLEK_OIDC = {}
+    response = client.get('/admin/')
+    assert response.status_code == 302 and response['Location'].startswith('/admin/login/')
+    response = client.get(response['Location'])
+    assert response['Location'] == '/werkplek/login/?next=/admin/'
+    staff = UserFactory(username='beheer@haarlem.nl', is_staff=True, is_superuser=True)
+    staff.set_password('geheim-wachtwoord-1')
+    staff.save()
+    response = client.post('/werkplek/login/', {'username': 'beheer@haarlem.nl', 'password': 'geheim-wachtwoord-1',
+                                                'next': '/admin/'})
+    assert response['Location'] == '/admin/' and client.get('/admin/').status_code == 200
+
+    client.logout()
+    client.force_login(UserFactory(username='kcc@haarlem.nl'))
+    assert client.get('/admin/', follow=True).status_code == 403
