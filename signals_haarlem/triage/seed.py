@@ -14,7 +14,7 @@ from signals_haarlem import signalen
 
 from . import deadlines, engine
 from .facts import SignalFacts
-from .models import Decision, SignalLane
+from .models import NO_DUE, Decision, SignalLane
 from .services import next_due, tracking_from_history
 
 CHUNK = 1000
@@ -103,7 +103,7 @@ def seed_demo(signals, rng=None, stdout=None):
                 signal_id=signal.pk, decision=decision, lane=decision.lane, is_manual=decision.is_manual,
                 category_id=facts.category_id, area_id=ruleset.area_of(facts.point), state=state, is_open=is_open,
                 responded_at=responded_at, planned_at=planned_at, resolved_at=resolved_at, due_at=due_at,
-                due_kind=due_kind))
+                due_kind=due_kind, queue_order=due_at or NO_DUE))
         SignalLane.objects.bulk_create(states, batch_size=500)
         made += len(items) + len(extra)
         manual += len(extra)

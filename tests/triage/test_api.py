@@ -311,3 +311,28 @@ def test_queue_query_count_does_not_grow_with_the_page(client_for, teamleider, c
     assert response.json()['count'] == 13
     assert len(large.captured_queries) == len(small.captured_queries) <= 6, \
         [q['sql'][:120] for q in large.captured_queries]
+
+
+def test_queue_is_read_in_order_from_an_index(lanes, container_vol):
+    """The queue (filtered, ordered, one page) walks the (lane, is_open, queue_order) index: no sort of all
+    the lane's open signals, whatever their number."""
+    if connection.vendor != 'sqlite':
+        pytest.skip('plan checked on SQLite')
+    triaged(container_vol)
+    qs = services.queue(lanes['eenvoudig'], services.QueueFilters(overdue=True))[:50]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute('EXPLAIN QUERY PLAN ' + sql, params)
+        plan = ' | '.join(str(row[-1]) for row in cursor.fetchall())
+    assert 'haarlem_tri_queue_open' in plan and 'TEMP B-TREE' not in plan, plan
+
+
+def test_queue_undated_signals_come_last(lanes, container_vol, afval):
+    lane = lanes['eenvoudig']
+    lane.resolution_days, lane.resolution_basis = None, 'category'
+    lane.save()
+    undated = triaged(CategoryFactory(parent=afval, n_days=False))
+    dated = triaged(container_vol)
+    ids = [item.signal_id for item in services.queue(lane)]
+    assert ids == [dated.pk, undated.pk]
+    assert SignalLane.objects.get(pk=undated.pk).due_at is None
