@@ -37,12 +37,21 @@ def _pg_bin():
 
 
 class PostgresCluster:
-    """A cluster in var/bench/pgdata that survives between runs (so the seeded data does)."""
+    """A PostgreSQL cluster from the local binaries, on loopback.
 
-    def __init__(self, path=VAR / 'pgdata'):
-        self.path = path
+    By default the one in var/bench/pgdata, kept between runs (so the seeded data is). If that cluster
+    is already running (another benchmark uses it), it is reused and left running afterwards. With
+    `path` elsewhere (e.g. a temporary folder) and `throwaway=True` it is made fast and unsafe
+    (no fsync) for tests. `restart()`, `stop_server()` and `start_server()` keep the port, for fault tests.
+    """
+
+    def __init__(self, path=VAR / 'pgdata', throwaway=False):
+        self.path = Path(path)
+        self.dir = self.path.parent
         self.bin = _pg_bin()
-        self.port = free_port()
+        self.throwaway = throwaway
+        self.port = None
+        self.started_here = False
         self.as_user = []
         if os.geteuid() == 0:
             owner = 'postgres'
@@ -56,25 +65,68 @@ class PostgresCluster:
     def _run(self, *args, **kwargs):
         return subprocess.run([*self.as_user, *args], check=True, **kwargs)
 
-    def start(self):
-        VAR.mkdir(parents=True, exist_ok=True)
+    def running_port(self):
+        """The port of this cluster's running server, or None."""
+        try:
+            lines = (self.path / 'postmaster.pid').read_text().splitlines()
+            os.kill(int(lines[0]), 0)
+            return int(lines[3])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _options(self):
+        opts = (f'-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100 '
+                f'-c synchronous_commit=off')
+        if self.throwaway:
+            return opts + ' -c fsync=off -c full_page_writes=off -c shared_buffers=64MB'
+        return opts + ' -c shared_buffers=512MB -c work_mem=32MB'
+
+    def start_server(self):
+        self._run(str(self.bin / 'pg_ctl'), '-D', str(self.path), '-l', str(self.dir / 'pg.log'), '-w', '-t', '120',
+                  '-o', self._options(), 'start', stdout=subprocess.DEVNULL)
+
+    def stop_server(self, mode='fast'):
+        subprocess.run([*self.as_user, str(self.bin / 'pg_ctl'), '-D', str(self.path), '-m', mode, '-w', 'stop'],
+                       capture_output=True)
+
+    def restart(self, mode='fast'):
+        self.stop_server(mode)
+        self.start_server()
+
+    def start(self, database='signals_bench'):
+        """Start (or join) the cluster and make sure `database` exists; returns its URL."""
+        self.dir.mkdir(parents=True, exist_ok=True)
         if self.as_user:
-            subprocess.run(['chown', self.owner, str(VAR)], check=True)
-            os.chmod(VAR, 0o755)
-        if not (self.path / 'PG_VERSION').exists():
-            self._run(str(self.bin / 'initdb'), '-D', str(self.path), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8',
-                      '--locale=C.UTF-8', stdout=subprocess.DEVNULL)
-        opts = (f'-p {self.port} -k {VAR} -c listen_addresses=127.0.0.1 -c shared_buffers=512MB '
-                f'-c work_mem=32MB -c max_connections=100 -c synchronous_commit=off')
-        self._run(str(self.bin / 'pg_ctl'), '-D', str(self.path), '-l', str(VAR / 'pg.log'), '-w', '-t', '120',
-                  '-o', opts, 'start', stdout=subprocess.DEVNULL)
-        subprocess.run([*self.as_user, str(self.bin / 'psql'), '-h', '127.0.0.1', '-p', str(self.port), '-U', 'postgres',
-                        '-c', 'CREATE DATABASE signals_bench'], capture_output=True)
-        return f'postgres://postgres@127.0.0.1:{self.port}/signals_bench'
+            subprocess.run(['chown', self.owner, str(self.dir)], check=True)
+            os.chmod(self.dir, 0o755)
+        self.port = self.running_port()
+        if self.port is None:
+            if not (self.path / 'PG_VERSION').exists():
+                self._run(str(self.bin / 'initdb'), '-D', str(self.path), '-U', 'postgres', '-A', 'trust', '-E',
+                          'UTF8', '--locale=C.UTF-8', *(['--no-sync'] if self.throwaway else []),
+                          stdout=subprocess.DEVNULL)
+            self.port = free_port()
+            self.start_server()
+            self.started_here = True
+        self.psql(f'CREATE DATABASE {database}', check=False)
+        return self.url(database)
+
+    def url(self, database='signals_bench'):
+        return f'postgres://postgres@127.0.0.1:{self.port}/{database}'
+
+    def psql(self, sql, database='postgres', check=True):
+        """Run SQL with psql; returns its output (unaligned, tuples only)."""
+        result = subprocess.run([*self.as_user, str(self.bin / 'psql'), '-h', '127.0.0.1', '-p', str(self.port),
+                                 '-U', 'postgres', '-d', database, '-tA', '-c', sql], capture_output=True, text=True)
+        if check and result.returncode:
+            raise RuntimeError(f'psql failed: {result.stderr}')
+        return result.stdout.strip()
 
     def stop(self):
-        subprocess.run([*self.as_user, str(self.bin / 'pg_ctl'), '-D', str(self.path), '-m', 'fast', 'stop'],
-                       capture_output=True)
+        """Stop the server if this object started it (a cluster another run uses is left running)."""
+        if self.started_here:
+            self.stop_server()
+            self.started_here = False
 
 
 class Server:

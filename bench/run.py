@@ -30,7 +30,9 @@ def manage(env, *args, capture=False):
 
 
 def shell(env, code):
-    return manage(env, 'shell', '-c', code, capture=True).strip()
+    """The last line `code` prints in `manage.py shell` (Django 5.2's shell announces its imports first)."""
+    lines = manage(env, 'shell', '-c', code, capture=True).strip().splitlines()
+    return lines[-1].strip() if lines else ''
 
 
 def token(email):
@@ -52,6 +54,32 @@ def prepare(env, n_signals):
     return int(shell(env, 'from signals_haarlem import signalen; print(signalen.get_model("Signal").objects.count())'))
 
 
+TRIAGE_CODE = """
+import argparse, json, os, django
+django.setup()
+from bench import triage_bench
+from bench.harness import percentiles
+args = argparse.Namespace(rules=50, decisions={decisions}, new={new})
+rows, plans, n_rules, n_signals, vendor = triage_bench.measure(args)
+out = []
+for name, n, (samples, cpu), seconds in rows:
+    p50, p95 = percentiles(samples)
+    out.append([name, n, n / seconds, p50, p95])
+print('TRIAGE ' + json.dumps(out))
+"""
+
+
+def triage_figures(env, decisions, new):
+    """Triage decisions per second, measured by bench/triage_bench.py's code in a child process on the
+    same database (50 active rules; in a transaction that is rolled back)."""
+    code = TRIAGE_CODE.format(decisions=decisions, new=new)
+    result = subprocess.run([PYTHON, '-c', code], cwd=ROOT, env={**env, 'PYTHONPATH': str(ROOT)}, check=True,
+                            capture_output=True, text=True)
+    line = next(line for line in result.stdout.splitlines() if line.startswith('TRIAGE '))
+    return [[f'triage: {name} (50 rules)', fmt(p50), fmt(p95), f'{rate:.0f} decisions/s', '', '']
+            for name, n, rate, p50, p95 in json.loads(line[len('TRIAGE '):])]
+
+
 def sample(client, method, paths, n, body=None):
     times, errors = [], 0
     for i in range(n):
@@ -67,7 +95,10 @@ def main():
     parser.add_argument('--signals', type=int, default=100_000)
     parser.add_argument('--requests', type=int, default=200, help='requests per latency figure')
     parser.add_argument('--seconds', type=float, default=15, help='duration of each throughput run')
-    parser.add_argument('--sqlite', action='store_true', help='measure on a SQLite file instead of PostgreSQL')
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument('--sqlite', action='store_true', help='measure on a SQLite file (var/bench/) instead')
+    where.add_argument('--database-url', help='measure on this database (seeded if it has too few signals)')
+    parser.add_argument('--decisions', type=int, default=500, help='triage decisions per triage figure')
     args = parser.parse_args()
 
     cluster = None
@@ -77,7 +108,10 @@ def main():
            'ALLOWED_HOSTS': '127.0.0.1,localhost', 'DB_CONN_MAX_AGE': '600', 'LOG_LEVEL': 'WARNING',
            'CELERY_BROKER_URL': ''}
     (ROOT / 'var' / 'bench' / 'var').mkdir(parents=True, exist_ok=True)
-    if args.sqlite:
+    if args.database_url:
+        env['DATABASE_URL'] = args.database_url
+        backend = 'SQLite' if args.database_url.startswith('sqlite') else 'PostgreSQL'
+    elif args.sqlite:
         env['DATABASE_URL'] = f"sqlite:///{ROOT / 'var' / 'bench' / 'bench.sqlite3'}"
         backend = 'SQLite'
     else:
@@ -89,6 +123,10 @@ def main():
         count = prepare(env, args.signals)
         server = Server(env).start()
         rows = measure(server.port, args, count)
+        server.stop()
+        server = None
+        print('measuring triage decisions ...', flush=True)
+        rows += triage_figures(env, args.decisions, max(50, args.decisions // 5))
     finally:
         if server:
             server.stop()
