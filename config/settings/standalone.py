@@ -44,6 +44,7 @@ MIDDLEWARE = [
     'django.contrib.auth.middleware.AuthenticationMiddleware',
     'django.contrib.messages.middleware.MessageMiddleware',
     'django.middleware.clickjacking.XFrameOptionsMiddleware',
+    'signals_haarlem.standalone.middleware.DatabaseUnavailableMiddleware',
 ]
 
 ROOT_URLCONF = 'config.urls'
