@@ -28,6 +28,8 @@ COLOURS = ('#b3001b', '#004699', '#17663a', '#8a5a00', '#5a5a58', '#6b2c91', '#0
 #: Sequential colours for ordered buckets (e.g. age: young to old), light to dark red.
 SEQUENTIAL = ('#7fa7d0', '#3f78b4', '#8a5a00', '#c2410c', '#a4000f', '#5c0008')
 INK, MUTED, GRID, AXIS = '#1d1d1b', '#5a5a58', '#e4e4e2', '#8a8a88'
+#: A white outline behind text drawn over lines (readable where it crosses a gridline or the norm line).
+HALO = ' paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
 FONT = 'DejaVu Sans, Verdana, sans-serif'
 
 _ids = itertools.count(1)
@@ -94,38 +96,55 @@ def _open(width, height, title, desc, css_class):
 
 
 def nice_scale(top, ticks=5, percent=False):
-    """(upper bound, step) for an axis from 0 to at least `top`, with round steps (1, 2, 2.5, 5 x 10^k)."""
-    top = _number(top) or 0
+    """(upper bound, step) for an axis from 0 to at least `top`, with round steps (1, 2, 2.5, 5 x 10^k).
+    `percent`: `top` is a share; the axis ends at 100% at most and its steps are at least 0.1%."""
+    top = max(_number(top) or 0, 0.0)
     if percent:
-        top = max(top, 0.0)
-        if top <= 1:
-            return 1.0, 0.2 if top > 0.5 else (0.1 if top > 0.2 else 0.05)
+        if top >= 0.8:
+            return 1.0, 0.2
+        upper, step = nice_scale(top * 1000, ticks)  # in tenths of a percent
+        return min(upper / 1000, 1.0), step / 1000
     if top <= 0:
-        return 1.0, 0.25 if percent else 1.0
+        return 1.0, 1.0
     raw = top / max(ticks - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         step = factor * magnitude
         if step >= raw:
             break
-    if not percent and step < 1:
-        step = 1.0
+    step = max(step, 1.0)
     upper = math.ceil(top / step - 1e-9) * step
-    return upper, step
+    return float(upper), float(step)
 
 
-def _legend(names, colours, x, y, width):
-    """Legend items in rows; returns (parts, height used)."""
+def _step_decimals(step, percent):
+    """Decimals needed to write the axis steps (in percent for shares)."""
+    value = step * 100 if percent else step
+    for decimals in range(0, 4):
+        if abs(round(value, decimals) - value) < 1e-9:
+            return decimals
+    return 3
+
+
+def _legend(names, colours, x, y, width, target_label=None):
+    """Legend items in rows (and the dashed norm line, if any); returns (parts, height used)."""
+    items = [(name, colour, False) for name, colour in zip(names, colours)]
+    if target_label:
+        items.append((target_label, INK, True))
     parts, cx, cy = [], x, y
-    for name, colour in zip(names, colours):
+    for name, colour, dashed in items:
         label = _short(name, 40)
         w = 18 + 7 * len(label) + 16
         if cx + w > width and cx > x:
             cx, cy = x, cy + 18
-        parts.append(f'<rect x="{cx:.1f}" y="{cy:.1f}" width="12" height="12" fill="{colour}"/>')
+        if dashed:
+            parts.append(f'<line x1="{cx:.1f}" y1="{cy + 6:.1f}" x2="{cx + 14:.1f}" y2="{cy + 6:.1f}" stroke="{INK}" '
+                         f'stroke-width="1.5" stroke-dasharray="4 2"/>')
+        else:
+            parts.append(f'<rect x="{cx:.1f}" y="{cy:.1f}" width="12" height="12" fill="{colour}"/>')
         parts.append(_text(cx + 17, cy + 10.5, label))
         cx += w
-    return parts, (cy - y + 18) if names else 0
+    return parts, (cy - y + 18) if items else 0
 
 
 def _label_every(count, room, label_width):
@@ -181,7 +200,8 @@ def bar_chart(items, title, width=520, bar=16, gap=6, label_width=220, percent=F
         x = label_width + plot * target / upper
         parts.append(f'<line x1="{x:.1f}" y1="{head - 2}" x2="{x:.1f}" y2="{height}" stroke="{INK}" '
                      f'stroke-width="1.5" stroke-dasharray="5 3"/>')
-        parts.append(_text(x, head - 5, f'{target_label} {_fmt(target, percent, decimals)}', size=10, anchor='middle'))
+        parts.append(_text(x, head - 5, f'{target_label} {_fmt(target, percent, decimals)}', size=10, anchor='middle',
+                           extra=HALO))
     parts.append('</svg>')
     return mark_safe(''.join(parts))
 
@@ -236,7 +256,8 @@ class _Frame:
     def __init__(self, labels, upper, step, width, height, percent, decimals, left=None, legend_h=0):
         self.labels, self.upper, self.step = labels, upper, step
         self.percent, self.decimals = percent, decimals
-        widest = max(len(_fmt(upper, percent, decimals)), 2)
+        self.tick_decimals = _step_decimals(step, percent)
+        widest = max(len(_fmt(upper, percent, self.tick_decimals)), 2)
         self.left = left if left is not None else 10 + 7 * widest
         self.top = 10 + legend_h
         self.bottom = height - 24
@@ -258,7 +279,7 @@ class _Frame:
             y = self.y(value)
             parts.append(f'<line x1="{self.left}" y1="{y:.1f}" x2="{self.right}" y2="{y:.1f}" '
                          f'stroke="{GRID if k else AXIS}"/>')
-            parts.append(_text(self.left - 5, y + 4, _fmt(value, self.percent, self.decimals if value % 1 else 0),
+            parts.append(_text(self.left - 5, y + 4, _fmt(value, self.percent, self.tick_decimals),
                                size=10, anchor='end', fill=MUTED))
         longest = max((len(label) for label in self.labels), default=1)
         every = _label_every(len(self.labels), self.right - self.left, min(longest, 14) * 6.5 + 8)
@@ -268,12 +289,14 @@ class _Frame:
                                    fill=MUTED))
         return parts
 
-    def target(self, value, label):
+    def target(self, value):
         y = self.y(value)
         return [f'<line x1="{self.left}" y1="{y:.1f}" x2="{self.right}" y2="{y:.1f}" stroke="{INK}" '
-                f'stroke-width="1.5" stroke-dasharray="6 4"/>',
-                _text(self.right - 2, y - 4, f'{label} {_fmt(value, self.percent, self.decimals)}', size=10,
-                      anchor='end', weight='600')]
+                f'stroke-width="1.5" stroke-dasharray="6 4"/>']
+
+
+def _target_label(target, target_label, percent, decimals):
+    return f'{target_label} {_fmt(target, percent, decimals)}' if target is not None else None
 
 
 def column_chart(labels, series, title, width=520, height=200, percent=False, decimals=0, target=None,
@@ -287,7 +310,8 @@ def column_chart(labels, series, title, width=520, height=200, percent=False, de
     colours = colours or COLOURS
     top = max([v for _, values in series for v in values if v is not None] + [target or 0, 0])
     upper, step = nice_scale(top, percent=percent)
-    legend, legend_h = _legend([name for name, _ in series], colours, 8, 4, width)
+    legend, legend_h = _legend([name for name, _ in series], colours, 8, 4, width,
+                               _target_label(target, target_label, percent, decimals))
     total_h = height + legend_h
     frame = _Frame(labels, upper, step, width, total_h, percent, decimals, legend_h=legend_h + 4)
     parts = _open(width, total_h, title, _describe(labels, series, percent, decimals)
@@ -308,9 +332,10 @@ def column_chart(labels, series, title, width=520, height=200, percent=False, de
                          f'fill="{colours[j % len(colours)]}"><title>{escape(label)} · {escape(name)}: '
                          f'{escape(_fmt(value, percent, decimals))}</title></rect>')
             if show_values and value:
-                parts.append(_text(x + col / 2, y - 3, _fmt(value, percent, decimals), size=9, anchor='middle'))
+                parts.append(_text(x + col / 2, y - 3, _fmt(value, percent, decimals), size=9, anchor='middle',
+                                   extra=HALO))
     if target is not None:
-        parts += frame.target(target, target_label)
+        parts += frame.target(target)
     parts.append('</svg>')
     return mark_safe(''.join(parts))
 
@@ -358,14 +383,15 @@ def line_chart(labels, series, title, width=720, height=220, percent=False, deci
     colours = colours or COLOURS
     top = max([v for _, values in series for v in values if v is not None] + [target or 0, 0])
     upper, step = nice_scale(top, percent=percent)
-    legend, legend_h = _legend([name for name, _ in series], colours, 8, 4, width)
+    legend, legend_h = _legend([name for name, _ in series], colours, 8, 4, width,
+                               _target_label(target, target_label, percent, decimals))
     total_h = height + legend_h
     frame = _Frame(labels, upper, step, width, total_h, percent, decimals, legend_h=legend_h + 4)
     parts = _open(width, total_h, title, _describe(labels, series, percent, decimals)
                   + (f'; {target_label}: {_fmt(target, percent, decimals)}' if target is not None else ''), css_class)
     parts += legend + frame.draw()
     if target is not None:
-        parts += frame.target(target, target_label)
+        parts += frame.target(target)
     dots = len(labels) <= 60
     for j, (name, values) in enumerate(series):
         colour = colours[j % len(colours)]

@@ -378,7 +378,8 @@ def signals_per_week(filters, grid=None):
         'signals_per_week', FIGURE_TITLES['signals_per_week'],
         'Aantal meldingen per week van melden (maandag tot en met zondag), per huidige baan.',
         columns, table,
-        chart={'type': 'stacked_column', 'label': 'label', 'series': [(key, name) for key, name, _ in series_keys]},
+        chart={'type': 'stacked_column', 'label': 'label', 'hide': ('week',),
+               'series': [(key, name) for key, name, _ in series_keys]},
         notes=['De eerste en de laatste week kunnen buiten de periode vallende dagen hebben; die tellen niet mee.'])
 
 
@@ -445,8 +446,9 @@ def on_time_by_team(filters, now=None):
                   key=lambda r: (r['name'] == NO_TEAM, r['name']))
     target = on_time_target()
     return Figure('on_time_by_team', FIGURE_TITLES['on_time_by_team'],
-                  ON_TIME_DESCRIPTION + ' Team: de afdeling waarnaar de melding in Signalen is gerouteerd, anders het '
-                  'team van de baan.',
+                  'Als bij "Op tijd per baan", maar per team: de afdeling waarnaar de melding in Signalen is '
+                  'gerouteerd, anders het team van de huidige baan. Een melding die naar twee afdelingen is '
+                  'gerouteerd, telt bij beide.',
                   _on_time_columns(Column('name', 'Team', 'text')), rows, chart=_on_time_chart(target),
                   notes=[f'Streefwaarde: {round(target * 100)}% op tijd.'])
 
@@ -471,7 +473,7 @@ def retriage_rate(filters, grid=None):
         'Per maand van melden: het aandeel meldingen dat na het eerste triagebesluit naar een andere baan ging '
         '(door een regel of een medewerker), en het aandeel waarvan een medewerker de huidige baan met de hand '
         'koos.',
-        [Column('month', 'Maand', 'date'), Column('label', 'Maand (tekst)', 'text'), Column('n', 'Meldingen'),
+        [Column('label', 'Maand', 'text'), Column('month', 'Eerste dag van de maand', 'date'), Column('n', 'Meldingen'),
          Column('moved', 'Naar een andere baan'), Column('share', 'Hertriage (%)', 'percent'),
          Column('manual', 'Baan met de hand gekozen'), Column('manual_share', 'Met de hand (%)', 'percent')],
         table, chart={'type': 'line', 'label': 'label', 'percent': True, 'decimals': 1, 'hide': ('month',),
@@ -497,7 +499,7 @@ def reopen_requests(filters):
         'reopen_requests', FIGURE_TITLES['reopen_requests'],
         'Per maand: hoe vaak een melder vroeg om de melding te heropenen (status "Verzoek tot heropenen") en hoe '
         'vaak een melding werd heropend (status "Heropend"), naar de datum van die status.',
-        [Column('month', 'Maand', 'date'), Column('label', 'Maand (tekst)', 'text'),
+        [Column('label', 'Maand', 'text'), Column('month', 'Eerste dag van de maand', 'date'),
          Column('requested', 'Verzoek tot heropenen'), Column('reopened', 'Heropend')],
         table, chart={'type': 'column', 'label': 'label', 'hide': ('month',),
                       'series': [('requested', 'Verzoek tot heropenen'), ('reopened', 'Heropend')]})
@@ -586,7 +588,7 @@ def complaints_per_month(filters, today=None):
         'Klachten per maand van ontvangst. Op tijd of te laat: afgehandeld binnen of na de termijn van de '
         'klachtenprocedure (Awb 9:11, met verdaging). Lopend: nog niet afgehandeld, binnen of na de termijn. '
         'Zonder termijn: bijvoorbeeld mondelinge of anonieme klachten buiten de formele procedure.',
-        [Column('month', 'Maand', 'date'), Column('label', 'Maand (tekst)', 'text'), Column('n', 'Ontvangen'),
+        [Column('label', 'Maand', 'text'), Column('month', 'Eerste dag van de maand', 'date'), Column('n', 'Ontvangen'),
          Column('on_time', 'Op tijd afgehandeld'), Column('late', 'Te laat afgehandeld'),
          Column('running', 'Lopend, binnen termijn'), Column('running_late', 'Lopend, termijn verstreken'),
          Column('other', 'Zonder termijn'), Column('share', 'Op tijd (%)', 'percent')],
@@ -746,6 +748,7 @@ def summary(figures):
         result['open_late'] = sum(r['late'] for r in rows)
     if 'reopen_requests' in figures:
         result['reopen_requests'] = sum(r['requested'] for r in figures['reopen_requests'].rows)
+        result['reopened'] = sum(r['reopened'] for r in figures['reopen_requests'].rows)
     if 'complaints_per_month' in figures:
         result['complaints'] = sum(r['n'] for r in figures['complaints_per_month'].rows)
     return result

@@ -84,6 +84,7 @@ class DashboardView(MonitoringPage, TemplateView):
             ('Nu open', charts.format_number(summary.get('open'))),
             ('Nu open en te laat', charts.format_number(summary.get('open_late'))),
             ('Verzoeken tot heropenen', charts.format_number(summary.get('reopen_requests'))),
+            ('Heropend', charts.format_number(summary.get('reopened'))),
             ('Klachten ontvangen', charts.format_number(summary.get('complaints'))),
         ], generated_at=timezone.localtime())
         return context
