@@ -36,7 +36,8 @@ from bench.harness import ROOT, PostgresCluster, fmt, machine, table, write_resu
 
 def environment(database_url):
     return {**os.environ, 'DJANGO_SETTINGS_MODULE': 'config.settings.standalone', 'DATABASE_URL': database_url,
-            'VAR_DIR': str(ROOT / 'var' / 'bench' / 'var'), 'EMAIL_BACKEND': 'django.core.mail.backends.dummy.EmailBackend',
+            'VAR_DIR': str(ROOT / 'var' / 'bench' / 'var'),
+            'EMAIL_BACKEND': 'django.core.mail.backends.dummy.EmailBackend',
             'DEBUG': 'false', 'LOG_LEVEL': 'WARNING', 'CELERY_BROKER_URL': '', 'JWT_HS256_SECRET': 'bench-only-secret',
             'ALLOWED_HOSTS': 'testserver,127.0.0.1,localhost'}
 

@@ -117,3 +117,16 @@ def test_compatible_with_the_complaints_reports_calls():
     assert '<svg' in charts.bar_chart([('Gegrond', 3)], 'Uitkomst 2025')
     assert '<svg' in charts.column_chart(['K1', 'K2', 'K3', 'K4'], [('Ontvangen klachten', [1, 2, 3, 4])],
                                          'Klachten per kwartaal 2025')
+
+
+def test_charts_render_in_a_pdf():
+    """weasyprint (the project's PDF renderer) draws the inline SVG."""
+    weasyprint = pytest.importorskip('weasyprint')
+    body = ''.join(str(chart) for chart in (
+        charts.bar_chart([('Eenvoudig', 1200), ('Complex', 340)], 'Open', target=1000),
+        charts.column_chart(['K1', 'K2'], [('Op tijd', [0.8, 0.95])], 'Op tijd', percent=True, target=0.9),
+        charts.stacked_column_chart(['wk 1', 'wk 2'], [('A', [3, 4]), ('B', [1, 2])], 'Per week'),
+        charts.stacked_bar_chart(['A', 'B'], [('jong', [5, 1]), ('oud', [1, 3])], 'Leeftijd'),
+        charts.line_chart(['jan', 'feb'], [('S', [0.1, 0.2])], 'Lijn', percent=True)))
+    pdf = weasyprint.HTML(string=f'<html lang="nl"><body>{body}</body></html>').write_pdf()
+    assert pdf.startswith(b'%PDF') and len(pdf) > 2000
