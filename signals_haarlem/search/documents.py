@@ -36,7 +36,7 @@ class SignalDocument(Document):
     category_id = Integer()
     state = Keyword()
     address_text = Text(analyzer=plain)
-    area = Keyword()
+    area = Keyword(normalizer=lower)
     created_at = Date()
     type = Keyword()
     lane = Keyword()
@@ -60,8 +60,16 @@ class SignalDocument(Document):
             text=[t for t in (signal.text, getattr(signal, 'text_extra', '')) if t],
             category=list(dict.fromkeys(names)), category_id=category.pk if category is not None else None,
             state=signalen.current_state(signal), address_text=signalen.address_text(signal),
-            area=list(dict.fromkeys(a for a in area if a)), created_at=signal.created_at,
+            area=_unique_ignoring_case(area), created_at=signal.created_at,
             type=signalen.type_code(signal), lane=lane)
+
+
+def _unique_ignoring_case(values):
+    seen = {}
+    for value in values:
+        if value and value.lower() not in seen:
+            seen[value.lower()] = value
+    return list(seen.values())
 
 
 class ComplaintDocument(Document):

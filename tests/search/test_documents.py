@@ -60,6 +60,15 @@ def test_signal_without_triage_decision_has_no_lane():
     assert source['state'] == 'm' and source['type'] == 'SIG'
 
 
+def test_areas_from_triage_and_location_once_each():
+    signal = make_signal(CategoryFactory())
+    Location = signalen.get_model('Location')
+    Location.objects.filter(pk=signal.location_id).update(stadsdeel='Schalkwijk', area_code='')
+    signal = signalen.with_current_records().get(pk=signal.pk)
+    assert SignalDocument.from_signal(signal, areas=['schalkwijk']).to_dict()['area'] == ['schalkwijk']
+    assert SignalDocument.from_signal(signal).to_dict()['area'] == ['Schalkwijk']
+
+
 def test_signal_index_mapping_and_dutch_analyzer():
     body = SignalDocument._index.to_dict()
     analysis = body['settings']['analysis']
@@ -76,6 +85,7 @@ def test_signal_index_mapping_and_dutch_analyzer():
                                       'fields': {'raw': {'type': 'keyword'}}}
     assert {name: properties[name]['type'] for name in ('state', 'lane', 'type', 'area')} == dict.fromkeys(
         ('state', 'lane', 'type', 'area'), 'keyword')
+    assert properties['area']['normalizer'] == 'haarlem_lower'
     assert properties['created_at'] == {'type': 'date'}
     assert set(properties) == {'id', 'id_display', 'text', 'category', 'category_id', 'state', 'address_text', 'area',
                                'created_at', 'type', 'lane'}  # no reporter, no e-mail, no phone
