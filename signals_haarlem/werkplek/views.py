@@ -26,6 +26,7 @@ from signals_haarlem import oidc_client
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = 'werkplek_oidc'
+MAX_PENDING = 5
 SEARCH_LIMIT = 25
 
 
@@ -80,8 +81,11 @@ class OIDCLoginView(View):
             return HttpResponseRedirect(reverse('werkplek:login'))
         verifier, challenge = oidc_client.pkce_pair()
         state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-        request.session[SESSION_KEY] = {'state': state, 'nonce': nonce, 'verifier': verifier,
-                                        'next': _safe_next(request, request.GET.get(REDIRECT_FIELD_NAME))}
+        # Pending logins by state (a few, so two tabs logging in at once both work); each is used once.
+        pending = dict(list(request.session.get(SESSION_KEY, {}).items())[-(MAX_PENDING - 1):])
+        pending[state] = {'nonce': nonce, 'verifier': verifier,
+                          'next': _safe_next(request, request.GET.get(REDIRECT_FIELD_NAME))}
+        request.session[SESSION_KEY] = pending
         redirect_uri = request.build_absolute_uri(reverse('werkplek:oidc_callback'))
         return HttpResponseRedirect(oidc_client.authorization_url(redirect_uri, state, nonce, challenge))
 
@@ -90,12 +94,14 @@ class OIDCCallbackView(View):
     """The provider sends the user back here with a code: exchange it, check the ID token, log in."""
 
     def get(self, request):
-        pending = request.session.pop(SESSION_KEY, None)
         if not oidc_client.external_provider():
             return HttpResponseRedirect(reverse('werkplek:login'))
         state = request.GET.get('state', '')
-        if not pending or not state or not secrets.compare_digest(state, pending.get('state', '')):
+        waiting = dict(request.session.get(SESSION_KEY, {}))
+        pending = waiting.pop(state, None) if state else None
+        if pending is None:
             return _login_failed(request, 'Deze inlogpoging is ongeldig of verlopen. Probeer het opnieuw.')
+        request.session[SESSION_KEY] = waiting
         if request.GET.get('error'):
             logger.info('OIDC provider refused the login: %s', request.GET.get('error'))
             return _login_failed(request, 'De inlogdienst heeft het inloggen afgebroken.')

@@ -157,13 +157,24 @@ def test_external_provider_login_with_pkce_maps_email_and_roles(client, external
     assert len(request['code_verifier']) >= 43  # the provider checked it against the challenge
 
 
-def test_a_replayed_or_forged_state_is_refused(client, external, handler_user):
+def test_a_forged_or_replayed_state_is_refused(client, external, handler_user):
     params = external.authorize(_start(client), email='behandelaar@haarlem.nl')
     forged = _callback(client, {**params, 'state': 'aanvaller'})
     assert forged.status_code == 400 and 'ongeldig of verlopen' in forged.content.decode()
-    # the pending login was used up by that attempt: the real state no longer works either
-    assert _callback(client, params).status_code == 400
     assert '_auth_user_id' not in client.session
+    assert _callback(client, params).status_code == 302
+    client.logout()
+    # a state is used once: the same callback again does not log in
+    replay = _callback(client, params)
+    assert replay.status_code == 400 and '_auth_user_id' not in client.session
+
+
+def test_two_logins_started_at_once_both_work(client, external, handler_user):
+    first = external.authorize(_start(client, '/werkplek/eerste/'), code='code-1', email='behandelaar@haarlem.nl')
+    second = external.authorize(_start(client, '/werkplek/tweede/'), code='code-2', email='behandelaar@haarlem.nl')
+    assert first['state'] != second['state'] and first['nonce'] != second['nonce']
+    assert _callback(client, second, code='code-2')['Location'] == '/werkplek/tweede/'
+    assert _callback(client, first, code='code-1')['Location'] == '/werkplek/eerste/'
 
 
 @pytest.mark.parametrize('claims, message', [
