@@ -86,3 +86,4 @@ def test_dashboard_charts_tables_filters_and_exports(browser, browser_login, liv
     header = [c.value for c in wb.worksheets[0][1]]
     total = header.index('Totaal')
     assert sum(row[total].value for row in wb.worksheets[0].iter_rows(min_row=2)) == filtered
+    page.get('about:blank')  # no request of this test still open when the live server stops
