@@ -9,7 +9,8 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 # The Haarlem apps' tests, run once more on upstream Signalen's versions (Django 4.2, DRF 3.15, ...).
 HAARLEM_TESTS := tests/test_workdays.py tests/test_boundary.py tests/core tests/werkplek tests/triage \
-                 tests/complaints tests/partners tests/monitoring
+                 tests/complaints tests/partners tests/monitoring tests/search \
+                 tests/platform/test_retention.py tests/platform/test_beat.py
 
 .PHONY: run test test-sqlite test-postgres test-upstream bench migrate fixtures clean
 
