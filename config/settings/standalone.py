@@ -199,6 +199,11 @@ OAUTH2_PROVIDER['REFRESH_TOKEN_GENERATOR'] = 'oauthlib.oauth2.rfc6749.tokens.ran
 SPECTACULAR_SETTINGS['ENUM_NAME_OVERRIDES'] = {
     'SignalStateEnum': 'signals_haarlem.standalone.workflow.STATUS_LABELS',
     'ComplaintStateEnum': 'signals_haarlem.complaints.workflow.STATE_CHOICES',
+    'PartnerForwardStatusEnum': 'signals_haarlem.partners.models.Forward.STATUS_CHOICES',
+    'PartnerReviewStatusEnum': 'signals_haarlem.partners.models.Review.STATUS_CHOICES',
+    'ActionStatusEnum': 'signals_haarlem.partners.models.ReviewAction.STATUS_CHOICES',
+    'MeasureStatusEnum': 'signals_haarlem.complaints.models.ImprovementMeasure.STATUSES',
+    'OmbudsmanCaseStatusEnum': 'signals_haarlem.complaints.models.OmbudsmanCase.STATUSES',
 }
 SIGNALS_PREDICTION = {'THRESHOLD': float(env('PREDICTION_THRESHOLD', '0.41'))}
 

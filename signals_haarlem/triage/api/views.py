@@ -165,6 +165,7 @@ class CategoryLaneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     fallback lane applies)."""
     serializer_class = s.CategoryLaneSerializer
     pagination_class = None
+    lookup_value_regex = r'\d+'  # a category id; anything else is a 404, not a failed lookup
 
     def get_permissions(self):
         # The permissions are those of the CategoryLane rows, not of the categories listed.
