@@ -148,14 +148,15 @@ def with_current_records(queryset=None, only=None):
         queryset = get_model('Signal').objects.all()
     queryset = queryset.select_related(*CURRENT_RECORDS)
     if only:
-        queryset = queryset.only(*[path for path in only if _has_field_path(path)])
+        queryset = queryset.only(*[path for path in only if has_field_path(path)])
     return queryset
 
 
 _field_paths = {}
 
 
-def _has_field_path(path):
+def has_field_path(path):
+    """Whether a field path like 'reporter__allows_contact' exists on Signal in this Signalen."""
     if path not in _field_paths:
         from django.core.exceptions import FieldDoesNotExist
         model, found = get_model('Signal'), True
@@ -257,35 +258,28 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True, det
                  for pk, g, created, cat, state in rows]
     else:
         t = _schema()
-        # First the locations in the box, from the (lat, lon) index; a location record is never older
-        # than its signal, so older ones cannot qualify. Then which of them are the current location of
-        # a signal that qualifies (by the unique index on signal.location_id).
-        boxed = _sql(f'SELECT {t.loc_id}, {t.loc_lon}, {t.loc_lat} FROM {t.location} '
-                     f'WHERE {t.loc_lat} BETWEEN %s AND %s AND {t.loc_lon} BETWEEN %s AND %s '
-                     f'AND {t.loc_created} >= %s',
-                     [lat - dlat, lat + dlat, lon - dlon, lon + dlon, _db_datetime(since)])
-        distances = {pk: d for pk, x, y in boxed if (d := _metres_between(lon, lat, x, y)) <= metres}
-        if not distances:
-            return []
-        where = [f's.{t.sig_location} IN ({", ".join(["%s"] * len(distances))})', f's.{t.sig_created} >= %s',
-                 f's.{t.sig_id} <> %s']
-        params = [*distances, _db_datetime(since), signal.pk]
+        # One query: the locations in the box (the (lat, lon) index; a location record is never older
+        # than its signal, so older ones cannot qualify), then the signals they are the current location
+        # of (the unique index on signal.location_id). CROSS JOIN makes SQLite keep that order; to
+        # PostgreSQL it is an inner join like any other.
+        where = [f'l.{t.loc_lat} BETWEEN %s AND %s', f'l.{t.loc_lon} BETWEEN %s AND %s', f'l.{t.loc_created} >= %s',
+                 f's.{t.sig_created} >= %s', f's.{t.sig_id} <> %s']
+        params = [lat - dlat, lat + dlat, lon - dlon, lon + dlon, _db_datetime(since), _db_datetime(since), signal.pk]
         if category_id is not None:
-            # "+ 0": not a way in for the planner; the few signals at these locations are (SQLite would
-            # otherwise walk every signal of the category).
+            # "+ 0": not a way in for the planner (SQLite would walk every signal of the category).
             where.append(f'ca.{t.ca_category} + 0 = %s')
             params.append(category_id)
         if open_only:
             where.append(f'(st.{t.st_state} IS NULL OR st.{t.st_state} NOT IN '
                          f'({", ".join(["%s"] * len(CLOSED_STATES))}))')
             params.extend(sorted(CLOSED_STATES))
-        rows = _sql(f'SELECT s.{t.sig_id}, s.{t.sig_location}, s.{t.sig_created}, ca.{t.ca_category}, '
-                    f'st.{t.st_state} FROM {t.signal} s '
+        rows = _sql(f'SELECT s.{t.sig_id}, l.{t.loc_lon}, l.{t.loc_lat}, s.{t.sig_created}, ca.{t.ca_category}, '
+                    f'st.{t.st_state} FROM {t.location} l CROSS JOIN {t.signal} s '
                     f'LEFT JOIN {t.assignment} ca ON ca.{t.ca_id} = s.{t.sig_assignment} '
-                    f'LEFT JOIN {t.status} st ON st.{t.st_id} = s.{t.sig_status} WHERE {" AND ".join(where)}',
-                    params)
-        found = [NearbySignal(pk, distances[location_id], _from_db_datetime(created), cat, state)
-                 for pk, location_id, created, cat, state in rows]
+                    f'LEFT JOIN {t.status} st ON st.{t.st_id} = s.{t.sig_status} '
+                    f'WHERE s.{t.sig_location} = l.{t.loc_id} AND {" AND ".join(where)}', params)
+        found = [NearbySignal(pk, _metres_between(lon, lat, x, y), _from_db_datetime(created), cat, state)
+                 for pk, x, y, created, cat, state in rows]
     found = sorted((item for item in found if item.metres <= metres), key=lambda item: (item.metres, item.id))
     return found if details else [item.id for item in found]
 
@@ -390,6 +384,16 @@ def child_count(signal):
     """Number of child signals (deelmeldingen) of the signal."""
     t = _schema()
     return _sql(f'SELECT COUNT(*) FROM {t.signal} WHERE {t.sig_parent} = %s', [signal.pk])[0][0]
+
+
+def states_and_children(signal, states):
+    """(whether the signal ever had one of these states, its number of child signals), in one query."""
+    states = sorted(states)
+    t = _schema()
+    row = _sql(f'SELECT EXISTS (SELECT 1 FROM {t.status} WHERE {t.st_signal} = %s AND {t.st_state} IN '
+               f'({", ".join(["%s"] * len(states))})), '
+               f'(SELECT COUNT(*) FROM {t.signal} WHERE {t.sig_parent} = %s)', [signal.pk, *states, signal.pk])[0]
+    return bool(row[0]), row[1]
 
 
 def had_state(signal, states):

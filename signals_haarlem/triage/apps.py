@@ -36,7 +36,8 @@ class TriageConfig(AppConfig):
         from .models import Area, CategoryLane, Lane, Rule
 
         receivers.connect()
-        for model in (Lane, Rule, CategoryLane, signalen.get_model('ServiceLevelObjective')):
+        for model in (Lane, Rule, CategoryLane, signalen.get_model('ServiceLevelObjective'),
+                      signalen.get_model('Category')):
             name = model._meta.label_lower
             post_save.connect(_rules_changed, sender=model, dispatch_uid=f'haarlem_triage.{name}.saved')
             post_delete.connect(_rules_changed, sender=model, dispatch_uid=f'haarlem_triage.{name}.deleted')

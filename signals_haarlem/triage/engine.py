@@ -38,13 +38,14 @@ class CompiledRule:
 
 
 class RuleSet:
-    def __init__(self, rules, lanes, mapping, slos, areas, fallback_code=None):
+    def __init__(self, rules, lanes, mapping, slos, areas, fallback_code=None, categories=None):
         self.lanes = {lane.pk: lane for lane in lanes}
         self.lanes_by_code = {lane.code: lane for lane in lanes}
         self.mapping = dict(mapping)  # category id -> lane id
         self.slos = dict(slos)  # category id -> (n_days, calendar_days)
         self.areas = list(areas)  # [(area id, code, name, Shape)]
         self.fallback_code = fallback_code or fallback_lane_code()
+        self.categories = categories  # id -> Category (with parent), or None: read from each signal
         context = {'areas': {code: (name, shape) for _, code, name, shape in self.areas}}
         self.rules = []
         for rule in rules:
@@ -83,7 +84,8 @@ class RuleSet:
                 areas.append((area.pk, area.code, area.name, area.shape()))
             except ValueError:
                 logger.warning('Area %s has an invalid geometry; ignored', area.code)
-        return cls(rules, lanes, mapping, signalen.service_level_objectives(), areas)
+        categories = {c.pk: c for c in signalen.get_model('Category').objects.select_related('parent')}
+        return cls(rules, lanes, mapping, signalen.service_level_objectives(), areas, categories=categories)
 
     def compile_rule(self, rule, context):
         kind = rule_kinds.get_kind(rule.kind)
@@ -141,7 +143,7 @@ class RuleSet:
         return min(active, key=lambda lane: (lane.order, lane.code)) if active else None
 
     def facts(self, signal, status_history=None):
-        return SignalFacts(signal, status_history=status_history, hints=self.hints)
+        return SignalFacts(signal, status_history=status_history, hints=self.hints, categories=self.categories)
 
     def decide_signal(self, signal, status_history=None):
         facts = self.facts(signal, status_history=status_history)

@@ -12,11 +12,17 @@ from .rules import category_path, normalise_text
 
 
 class SignalFacts:
-    def __init__(self, signal, status_history=None, hints=None):
+    def __init__(self, signal, status_history=None, hints=None, categories=None):
         self.signal = signal
         self.pk = signal.pk
         self.created_at = signal.created_at
-        category = signalen.category_of(signal)
+        if categories is not None and signal.category_assignment_id:
+            # The rule set's categories (with their parents), so loading the signal needs no joins for them.
+            category = categories.get(signal.category_assignment.category_id)
+            if category is None:
+                category = signalen.category_of(signal)
+        else:
+            category = signalen.category_of(signal)
         self.category = category
         self.category_id = category.pk if category is not None else None
         self.category_parent_id = category.parent_id if category is not None else None
@@ -91,7 +97,10 @@ class SignalFacts:
             return any(state in states for state, _ in self._status_history)
         key = ('had_state', tuple(sorted(states)))
         if key not in self._cache:
-            self._cache[key] = signalen.had_state(self.signal, states)
+            if 'children' not in self._cache:  # both in one query: the next rule likely asks the other
+                self._cache[key], self._cache['children'] = signalen.states_and_children(self.signal, states)
+            else:
+                self._cache[key] = signalen.had_state(self.signal, states)
         return self._cache[key]
 
     def children_count(self):

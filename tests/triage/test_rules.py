@@ -188,11 +188,10 @@ def test_nearby_signals_uses_indexes(container_vol):
         for query in ctx.captured_queries:
             cursor.execute('EXPLAIN QUERY PLAN ' + query['sql'])
             plans.append(' | '.join(str(row[-1]) for row in cursor.fetchall()))
-    assert len(plans) == 2, plans
-    assert 'signals_location USING INDEX signals_loc_lat_' in plans[0] or \
-        'signals_location USING COVERING INDEX signals_loc_lat_' in plans[0], plans[0]
-    assert plans[1].startswith('SEARCH s USING INDEX sqlite_autoindex_signals_signal'), plans[1]
-    assert '(location_id=?)' in plans[1].split(' | ')[0], plans[1]
+    assert len(plans) == 1, plans
+    steps = plans[0].split(' | ')
+    assert steps[0].startswith('SEARCH l USING INDEX signals_loc_lat_') and '(lat>? AND lat<?)' in steps[0], plans
+    assert steps[1].startswith('SEARCH s USING INDEX sqlite_autoindex_signals_signal') and '(location_id=?)' in steps[1]
     assert all('SCAN' not in plan for plan in plans), plans
 
 
@@ -305,3 +304,13 @@ def test_widest_lookup_filtered_in_python_equals_the_direct_queries(lanes, conta
     assert len(facts.same_reporter(60)) == 6 and len(facts.same_reporter(30)) == 5  # 45 days ago: only within 60
     plain = SignalFacts(services.load_signal(signal))  # no hints: one query per lookup
     assert plain.nearby(100, 60, False, False) == facts.nearby(100, 60, False, False)
+
+
+def test_states_and_children_in_one_query(container_vol):
+    parent = make_signal(container_vol, state='o')
+    for _ in range(2):
+        make_signal(container_vol, parent=parent)
+    assert signalen.states_and_children(parent, {'reopen requested'}) == (False, 2)
+    signalen.set_status(parent, 'reopen requested', 'Niet tevreden')
+    assert signalen.states_and_children(parent, {'reopen requested', 'reopened'}) == (True, 2)
+    assert signalen.had_state(parent, {'o'}) and signalen.child_count(parent) == 2
