@@ -234,10 +234,9 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True, det
     since = signal.created_at - timedelta(days=days)
     category_id = None
     if same_category:
-        category = category_of(signal)
-        if category is None:
+        if not signal.category_assignment_id:
             return []
-        category_id = category.pk
+        category_id = signal.category_assignment.category_id  # the id only: no need to load the category
     dlat = metres / _METRES_PER_DEGREE
     dlon = metres / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 1e-6))
     if UPSTREAM:  # pragma: no cover - runs inside upstream Signalen (PostGIS)
