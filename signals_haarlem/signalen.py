@@ -272,9 +272,10 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True, det
             where.append(f'(st.{t.st_state} IS NULL OR st.{t.st_state} NOT IN '
                          f'({", ".join(["%s"] * len(CLOSED_STATES))}))')
             params.extend(sorted(CLOSED_STATES))
+        join = 'JOIN' if category_id is not None else 'LEFT JOIN'  # inner: the category filter may go first
         rows = _sql(f'SELECT s.{t.sig_id}, l.{t.loc_lon}, l.{t.loc_lat}, s.{t.sig_created}, ca.{t.ca_category}, '
                     f'st.{t.st_state} FROM {t.location} l CROSS JOIN {t.signal} s '
-                    f'LEFT JOIN {t.assignment} ca ON ca.{t.ca_id} = s.{t.sig_assignment} '
+                    f'{join} {t.assignment} ca ON ca.{t.ca_id} = s.{t.sig_assignment} '
                     f'LEFT JOIN {t.status} st ON st.{t.st_id} = s.{t.sig_status} '
                     f'WHERE s.{t.sig_location} = l.{t.loc_id} AND {" AND ".join(where)}', params)
         found = [NearbySignal(pk, _metres_between(lon, lat, x, y), _from_db_datetime(created), cat, state)
