@@ -80,6 +80,7 @@ def test_bad_filters_are_explained_not_a_server_error(client, monitor, lanes):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'De einddatum ligt vóór de begindatum.' in html and 'Onbekende baan.' in html
+    assert '<a href="#f-baan">Baan: Onbekende baan.</a>' in html and 'aria-describedby="e-baan"' in html
     assert 'role="alert"' in html and '<svg' not in html
     response = client.get(URL + 'export/hertriage.csv', {'baan': 'snel'})
     assert response.status_code == 400 and 'Onbekende baan.' in response.content.decode()

@@ -56,8 +56,11 @@ class DashboardView(MonitoringPage, TemplateView):
         values = {name: self.request.GET.get(name, '') for name in services.PAGE_NAMES.values()}
         if filters is not None:
             values.update(van=filters.start.isoformat(), tot=filters.end.isoformat())
+        labels = {'van': 'Van', 'tot': 'Tot en met', 'baan': 'Baan', 'categorie': 'Categorie', 'gebied': 'Stadsdeel'}
         context.update(
-            errors=errors, values=values, lanes=services.lanes(), categories=services.category_choices(),
+            errors=errors,
+            error_list=[(field, labels.get(field, field), messages) for field, messages in errors.items()],
+            values=values, lanes=services.lanes(), categories=services.category_choices(),
             areas=services.area_choices(), filters=filters, export_all=reverse('monitoring_pages:export_all') + suffix,
             default_filters=services.Filters.default())
         if filters is None:
