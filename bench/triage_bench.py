@@ -18,8 +18,8 @@ one transaction that is rolled back at the end, so the database is left as it wa
   lane, route to the team and add the note through Signal.actions).
 
 Prints a table (decisions/s, p50/p95 ms of wall-clock time, and of this process's CPU time, which on
-a busy shared machine shows what a decision costs without the waiting) and the query plan of the repeat-spot lookup, and writes the
-table to bench/results/. Figures, not tests: nothing fails on a slow run. Target: p95 of a decision
+a busy shared machine shows what a decision costs without the waiting) and the query plan of the
+repeat-spot lookup, and writes the table to bench/results/. Figures, not tests: nothing fails on a slow run. Target: p95 of a decision
 under 5 ms on SQLite and PostgreSQL.
 """
 import argparse
@@ -38,7 +38,8 @@ from bench.harness import ROOT, PostgresCluster, fmt, machine, percentiles, tabl
 
 def environment(database_url):
     return {**os.environ, 'DJANGO_SETTINGS_MODULE': 'config.settings.standalone', 'DATABASE_URL': database_url,
-            'VAR_DIR': str(ROOT / 'var' / 'bench' / 'var'), 'EMAIL_BACKEND': 'django.core.mail.backends.dummy.EmailBackend',
+            'VAR_DIR': str(ROOT / 'var' / 'bench' / 'var'),
+            'EMAIL_BACKEND': 'django.core.mail.backends.dummy.EmailBackend',
             'DEBUG': 'false', 'LOG_LEVEL': 'WARNING', 'CELERY_BROKER_URL': '', 'JWT_HS256_SECRET': 'bench-only-secret'}
 
 

@@ -128,7 +128,8 @@ def load_lanes():
     for spec in LANES:
         spec = dict(spec)
         team = spec.pop('team')
-        _, was_created = Lane.objects.get_or_create(code=spec['code'], defaults={**spec, 'department': departments[team]})
+        _, was_created = Lane.objects.get_or_create(code=spec['code'],
+                                                    defaults={**spec, 'department': departments[team]})
         created += was_created
     return created
 

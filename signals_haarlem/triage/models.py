@@ -164,7 +164,8 @@ class Rule(models.Model):
     kind = models.CharField('soort', max_length=32, help_text='Zie de lijst van soorten regels.')
     params = models.JSONField('parameters', default=dict, blank=True)
     lane = models.ForeignKey(Lane, verbose_name='baan', on_delete=models.PROTECT, related_name='rules')
-    order = models.PositiveIntegerField('volgorde', default=100, help_text='Laag eerst; de eerste regel die past, telt.')
+    order = models.PositiveIntegerField('volgorde', default=100,
+                                        help_text='Laag eerst; de eerste regel die past, telt.')
     is_active = models.BooleanField('actief', default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

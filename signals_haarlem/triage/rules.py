@@ -209,8 +209,9 @@ class CategoryKind(RuleKind):
     description = 'De melding valt in een van de gekozen (hoofd)categorieën.'
 
     class Params(BaseParams):
-        categories = CategoryPathsField(min_length=1, label='Categorieën',
-                                        help_text='Hoofdcategorie ("afval") of subcategorie ("afval/container-is-vol").')
+        categories = CategoryPathsField(
+            min_length=1, label='Categorieën',
+            help_text='Hoofdcategorie ("afval") of subcategorie ("afval/container-is-vol").')
 
     def match(self, facts, compiled):
         # The scope check (engine) already required the category to be in `categories`.
@@ -431,7 +432,8 @@ class RepeatReporterKind(RuleKind):
 
         def validate(self, attrs):
             if not attrs.get('min_count') and not attrs.get('reopen_request'):
-                raise serializers.ValidationError('Geef een aantal meldingen, of kies "verzoek tot heropenen", of allebei.')
+                raise serializers.ValidationError(
+                    'Geef een aantal meldingen, of kies "verzoek tot heropenen", of allebei.')
             return attrs
 
     def match(self, facts, compiled):

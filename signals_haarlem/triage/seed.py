@@ -68,7 +68,8 @@ def seed_demo(signals, rng=None, stdout=None):
             outcome = ruleset.decide(facts)
             if outcome is None:
                 continue
-            due = deadlines.compute(outcome.lane, signal.created_at, signal.created_at, ruleset.slo_of(facts.category_id))
+            due = deadlines.compute(outcome.lane, signal.created_at, signal.created_at,
+                                    ruleset.slo_of(facts.category_id))
             decision = Decision(
                 signal_id=signal.pk, lane=outcome.lane, basis=outcome.basis, rule=outcome.rule,
                 rule_snapshot=outcome.rule.snapshot() if outcome.rule is not None else None, reason=outcome.reason,

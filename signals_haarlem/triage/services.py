@@ -19,7 +19,6 @@ from signals_haarlem import signalen, workdays
 
 from . import deadlines, engine
 from .engine import Outcome
-from .facts import SignalFacts
 from .models import Area, Decision, Lane, SignalLane
 
 logger = logging.getLogger(__name__)

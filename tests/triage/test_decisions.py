@@ -9,7 +9,7 @@ from django.utils import timezone
 from signals_haarlem import signalen, workdays
 from signals_haarlem.triage import engine, services
 from signals_haarlem.triage.models import CategoryLane, Decision, Lane, Rule, SignalLane
-from tests.factories import CategoryFactory, MainCategoryFactory, make_signal
+from tests.factories import CategoryFactory, make_signal
 
 pytestmark = pytest.mark.django_db
 TZ = workdays.TIME_ZONE

@@ -64,7 +64,8 @@ def test_load_creates_lanes_mapping_rules_templates_and_is_idempotent(haarlem_ca
     counts = (Lane.objects.count(), CategoryLane.objects.count(), Rule.objects.count(), Decision.objects.count())
     again = fixtures.load()
     assert again['lanes created'] == again['category lanes created'] == again['rules created'] == 0
-    assert (Lane.objects.count(), CategoryLane.objects.count(), Rule.objects.count(), Decision.objects.count()) == counts
+    assert (Lane.objects.count(), CategoryLane.objects.count(), Rule.objects.count(),
+            Decision.objects.count()) == counts
     assert Lane.objects.get(code='complex').response_days == 2
 
 
@@ -113,7 +114,8 @@ def test_starter_rules_decide_sensibly(haarlem_categories):
     for _ in range(3):
         signal(container, point=GROTE_MARKT)
     outcome = services.decide(signal(container, point=GROTE_MARKT))
-    assert outcome.lane.code == 'complex' and '4 meldingen van dezelfde categorie binnen 50 m in 30 dagen' in outcome.reason
+    assert outcome.lane.code == 'complex'
+    assert '4 meldingen van dezelfde categorie binnen 50 m in 30 dagen' in outcome.reason
     frequent = {'email': 'veel@example.com', 'phone': ''}
     for _ in range(4):
         signal(lamp, reporter=frequent)
@@ -197,7 +199,8 @@ def test_retriage_open_dry_run_and_for_real(lanes, container_vol, boom):
 def test_admin_rule_dry_run_saves_nothing(admin_client, lanes, container_vol):
     complaint = make_signal(container_vol, type_code='COM')
     services.triage_signal(complaint)
-    data = {'name': 'Klacht', 'description': '', 'kind': 'type', 'params': '{"types": ["COM"]}', 'lane': lanes['maatwerk'].pk,
+    data = {'name': 'Klacht', 'description': '', 'kind': 'type', 'params': '{"types": ["COM"]}',
+            'lane': lanes['maatwerk'].pk,
             'order': 10, 'is_active': 'on', '_dryrun': 'Proefdraaien', '_dryrun_limit': '50'}
     response = admin_client.post('/admin/haarlem_triage/rule/add/', data)
     page = response.content.decode()

@@ -264,7 +264,8 @@ class QueuesView(APIView):
     """The lanes with their number of open, overdue and due-today signals."""
     permission_classes = [require('haarlem_triage.view_decision')]
 
-    @extend_schema(operation_id='haarlem_triage_queues_list', responses={200: OpenApiTypes.OBJECT if OpenApiTypes else None})
+    @extend_schema(operation_id='haarlem_triage_queues_list',
+                   responses={200: OpenApiTypes.OBJECT if OpenApiTypes else None})
     def get(self, request):
         counts = services.lane_counts()
         lanes = Lane.objects.filter(is_active=True).select_related('department').order_by('order', 'code')

@@ -123,7 +123,8 @@ def _signal_context(request, signal_id, forms=None):
             if due is None:
                 continue
             if met:
-                status = {'label': 'Gehaald' if met < due else 'Te laat gehaald', 'status': 'ok' if met < due else 'late'}
+                on_time = met < due
+                status = {'label': 'Gehaald' if on_time else 'Te laat gehaald', 'status': 'ok' if on_time else 'late'}
             elif not state.is_open:
                 status = {'label': 'Gesloten', 'status': 'none'}
             else:
@@ -173,7 +174,8 @@ class _SignalActionView(TriagePage):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             except DatabaseError:
-                form.add_error(None, 'De melding wordt op dit moment door iemand anders gewijzigd. Probeer het opnieuw.')
+                form.add_error(None, 'De melding wordt op dit moment door iemand anders gewijzigd. '
+                                     'Probeer het opnieuw.')
             except Exception as exc:  # the boundary's ConcurrentUpdate
                 if signalen.ConcurrentUpdate and isinstance(exc, signalen.ConcurrentUpdate):
                     form.add_error(None, 'De melding wordt op dit moment door iemand anders gewijzigd. '
