@@ -7,31 +7,12 @@ Letters, term changes, deadline warnings and measure updates are append-only rec
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from signals_haarlem.append_only import AppendOnly
+
 from . import workflow
-
-
-class AppendOnly(models.Model):
-    """A record that is written once and never changed or deleted (a few delivery fields excepted)."""
-
-    #: Fields that may be filled in once after creation (e.g. a letter's PDF and mail receipt).
-    fill_once_fields = ()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            fields = set(kwargs.get('update_fields') or ())
-            if not fields or not fields <= set(self.fill_once_fields):
-                raise ValidationError(f'{self.__class__.__name__} is append-only; add a new record instead.')
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(f'{self.__class__.__name__} is append-only; it cannot be deleted.')
 
 
 # -- reference data (fixtures, admin) ------------------------------------------------------------

@@ -18,22 +18,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from signals_haarlem.append_only import AppendOnly
+
 from . import periods
-
-
-class AppendOnly(models.Model):
-    """A record that is written once and never changed or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(f'{self.__class__.__name__} wordt niet gewijzigd; voeg een nieuw record toe.')
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(f'{self.__class__.__name__} kan niet verwijderd worden.')
 
 
 def check_constraint(condition, name):

@@ -8,27 +8,13 @@ those tables are the append-only history of each aspect. `History` adds one read
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from signals_haarlem.append_only import AppendOnly
+
 from . import workflow
 from .managers import SignalManager
-
-
-class AppendOnlyModel(models.Model):
-    """A record that is written once and never changed or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(f'{self.__class__.__name__} is append-only; add a new record instead.')
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(f'{self.__class__.__name__} is append-only; it cannot be deleted.')
 
 
 class Department(models.Model):
@@ -95,7 +81,7 @@ class CategoryDepartment(models.Model):
         verbose_name_plural = 'afdelingen van categorie'
 
 
-class ServiceLevelObjective(AppendOnlyModel):
+class ServiceLevelObjective(AppendOnly):
     """The service norm of a category; the newest one counts."""
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name='slo')
     n_days = models.PositiveIntegerField()
@@ -197,7 +183,7 @@ class Signal(models.Model):
         return self.category_assignment.category if self.category_assignment_id else None
 
 
-class SignalRecord(AppendOnlyModel):
+class SignalRecord(AppendOnly):
     """Base of every per-aspect record: belongs to one signal (`_signal`), written once."""
     created_by = models.EmailField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -380,7 +366,7 @@ class Attachment(models.Model):
         verbose_name_plural = 'bijlagen'
 
 
-class History(AppendOnlyModel):
+class History(AppendOnly):
     """One line per change of a signal, as the backoffice's history tab shows it."""
     _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='history')
     what = models.CharField(max_length=64)
@@ -541,7 +527,7 @@ class Area(models.Model):
         return f'{self.name} ({self.area_type.code})'
 
 
-class SettingsLog(AppendOnlyModel):
+class SettingsLog(AppendOnly):
     """The append-only history of settings objects (categories, departments, users, roles):
     one record per change with who, when and which fields changed to what."""
     KIND_CHOICES = (('category', 'categorie'), ('department', 'afdeling'), ('user', 'gebruiker'), ('role', 'rol'))

@@ -22,27 +22,14 @@ from django.db import models
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
+from signals_haarlem.append_only import AppendOnly
+
 from . import rules as rule_kinds
 from .geo import GeometryError, Shape
 
 
 #: The queue order of a signal without a deadline: after all others.
 NO_DUE = datetime(9999, 12, 31, tzinfo=dt_timezone.utc)
-
-
-class AppendOnly(models.Model):
-    """A record that is written once and never changed or deleted (history)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(f'{self.__class__.__name__} is append-only; add a new record instead.')
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(f'{self.__class__.__name__} is append-only; it cannot be deleted.')
 
 
 class Lane(models.Model):
