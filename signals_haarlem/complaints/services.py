@@ -1082,7 +1082,21 @@ def remove_expired_contact_details(now=None):
     with transaction.atomic():
         Complaint.objects.filter(pk__in=ids).update(contact_removed_at=now, **{f: '' for f in CONTACT_FIELDS})
         Letter.objects.filter(complaint_id__in=ids).update(recipient_address='', recipient_email='')
+        _scrub_contact_changes(ids)
         ComplaintEvent.objects.bulk_create([
             ComplaintEvent(complaint_id=pk, kind='edit', reason=f'Contactgegevens verwijderd na {days} dagen bewaartermijn',
                            created_by_name='Systeem', created_at=now) for pk in ids])
     return len(ids)
+
+
+def _scrub_contact_changes(complaint_ids):
+    """Corrections of contact details keep their old and new values in the edit event's data; at the
+    end of the retention period those values go too (a deliberate, logged exception to append-only:
+    the event itself, who made it and when, stays)."""
+    removed = {'oud': '(verwijderd)', 'nieuw': '(verwijderd)'}
+    events = ComplaintEvent.objects.filter(complaint_id__in=complaint_ids, kind='edit').only('pk', 'data')
+    for event in events.iterator():
+        changes = (event.data or {}).get('changes') or {}
+        if any(field in changes for field in CONTACT_FIELDS):
+            scrubbed = {f: (removed if f in CONTACT_FIELDS else v) for f, v in changes.items()}
+            ComplaintEvent.objects.filter(pk=event.pk).update(data={**event.data, 'changes': scrubbed})

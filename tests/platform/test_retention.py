@@ -163,8 +163,6 @@ def test_reporters_and_complainants_both_lose_their_contact_details_and_the_figu
     assert _figures(year) == before
 
 
-@pytest.mark.xfail(strict=True, reason='complaints app: a corrected e-mail address stays in the edit event '
-                                       '(ComplaintEvent.data) after the retention period; reported to the lead')
 def test_corrected_contact_details_do_not_survive_in_complaint_history(coordinator):
     from signals_haarlem.complaints.models import ComplaintEvent
     c = services.register_complaint({
