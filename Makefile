@@ -47,7 +47,7 @@ test-sqlite: $(VENV)/.installed
 # The core, the API and the apps once more on a throwaway PostgreSQL cluster from the local binaries.
 test-postgres: $(VENV)/.installed
 	scripts/with-postgres $(PY) -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS) \
-	  tests/standalone tests/test_boundary.py $(wildcard tests/api tests/triage tests/complaints tests/partners)
+	  tests/standalone tests/test_boundary.py $(wildcard tests/api tests/triage tests/complaints tests/partners tests/monitoring)
 
 test-upstream: $(UPSTREAM_VENV)/.installed
 	$(UPSTREAM_VENV)/bin/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS) $(wildcard $(HAARLEM_TESTS))

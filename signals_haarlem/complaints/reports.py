@@ -8,9 +8,9 @@ from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from signals_haarlem import workdays
+from signals_haarlem import charts, workdays
 
-from . import anonymise, charts, services, workflow
+from . import anonymise, services, workflow
 from .models import Complaint, ImprovementMeasure, Norm, OmbudsmanCase, TermChange
 
 QUARTERS = ('K1', 'K2', 'K3', 'K4')

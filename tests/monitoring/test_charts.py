@@ -113,7 +113,7 @@ def test_many_labels_are_thinned_out():
 
 
 def test_compatible_with_the_complaints_reports_calls():
-    """The signatures complaints.charts offers (bar_chart(items, title), column_chart(labels, series, title))."""
+    """The signatures the complaints reports use (bar_chart(items, title), column_chart(labels, series, title))."""
     assert '<svg' in charts.bar_chart([('Gegrond', 3)], 'Uitkomst 2025')
     assert '<svg' in charts.column_chart(['K1', 'K2', 'K3', 'K4'], [('Ontvangen klachten', [1, 2, 3, 4])],
                                          'Klachten per kwartaal 2025')
