@@ -35,6 +35,21 @@ def safe_filename(name: str, default='bijlage') -> str:
     return (get_valid_filename(base) if base else '')[-100:] or default
 
 
+EXTENSIONS = {'image/jpeg': ('.jpg', '.jpeg', '.jpe', '.jfif'), 'image/png': ('.png',), 'image/gif': ('.gif',),
+              'image/webp': ('.webp',), 'image/heic': ('.heic', '.heif'), 'image/bmp': ('.bmp',),
+              'application/pdf': ('.pdf',)}
+
+
+def name_for_content(name: str, mimetype: str) -> str:
+    """`name` with an extension that matches the content (a PNG sent as "rapport.pdf" is kept as
+    "rapport.png"), so that the file is served with the type it has."""
+    extensions = EXTENSIONS.get(mimetype)
+    if not extensions or name.lower().endswith(extensions):
+        return name
+    stem, ext = os.path.splitext(name)
+    return (stem if ext else name) + extensions[0]
+
+
 def check_upload(uploaded, max_bytes, allowed=DEFAULT_ALLOWED, field='file'):
     """Validate an uploaded file by size and content. Returns (mimetype, is_image).
 

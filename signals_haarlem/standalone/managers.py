@@ -343,10 +343,10 @@ class SignalManager(models.Manager):
         """Store an uploaded file on the signal after checking it by content; sends `add_attachment`."""
         from django.conf import settings
 
-        from signals_haarlem.uploads import check_upload, safe_filename
+        from signals_haarlem.uploads import check_upload, name_for_content, safe_filename
         limit = max_bytes or getattr(settings, 'SIGNALS_MAX_UPLOAD_BYTES', 20 * 1024 * 1024)
         mimetype, is_image = check_upload(file, limit)
-        file.name = safe_filename(file.name)
+        file.name = name_for_content(safe_filename(file.name), mimetype)
         with transaction.atomic():
             locked = self._lock(signal)
             attachment = self._model('Attachment').objects.create(
