@@ -40,12 +40,12 @@ class PostgresCluster:
     """A PostgreSQL cluster from the local binaries, on loopback.
 
     By default the one in var/bench/pgdata, kept between runs (so the seeded data is). If that cluster
-    is already running (another benchmark uses it), it is reused and left running afterwards. With
+    is already running (another benchmark uses it), it is joined; the last run to leave stops it. With
     `path` elsewhere (e.g. a temporary folder) and `throwaway=True` it is made fast and unsafe
     (no fsync) for tests. `restart()`, `stop_server()` and `start_server()` keep the port, for fault tests.
     """
 
-    def __init__(self, path=VAR / 'pgdata', throwaway=False):
+    def __init__(self, path=VAR / 'pgdata', throwaway=False):  # noqa: B008
         self.path = Path(path)
         self.dir = self.path.parent
         self.bin = _pg_bin()
@@ -94,22 +94,60 @@ class PostgresCluster:
         self.start_server()
 
     def start(self, database='signals_bench'):
-        """Start (or join) the cluster and make sure `database` exists; returns its URL."""
+        """Start (or join) the cluster and make sure `database` exists; returns its URL.
+
+        Several runs may share the kept cluster (e.g. bench/run.py and bench/triage_bench.py started by
+        different people): each registers its process under <dir>/users/, and the last one to leave
+        stops the server (see stop())."""
         self.dir.mkdir(parents=True, exist_ok=True)
         if self.as_user:
             subprocess.run(['chown', self.owner, str(self.dir)], check=True)
             os.chmod(self.dir, 0o755)
-        self.port = self.running_port()
-        if self.port is None:
-            if not (self.path / 'PG_VERSION').exists():
-                self._run(str(self.bin / 'initdb'), '-D', str(self.path), '-U', 'postgres', '-A', 'trust', '-E',
-                          'UTF8', '--locale=C.UTF-8', *(['--no-sync'] if self.throwaway else []),
-                          stdout=subprocess.DEVNULL)
-            self.port = free_port()
-            self.start_server()
+        with self._locked():
+            self.port = self.running_port()
+            if self.port is None:
+                if not (self.path / 'PG_VERSION').exists():
+                    self._run(str(self.bin / 'initdb'), '-D', str(self.path), '-U', 'postgres', '-A', 'trust', '-E',
+                              'UTF8', '--locale=C.UTF-8', *(['--no-sync'] if self.throwaway else []),
+                              stdout=subprocess.DEVNULL)
+                self.port = free_port()
+                self.start_server()
             self.started_here = True
+            self._users().mkdir(exist_ok=True)
+            (self._users() / str(os.getpid())).touch()
         self.psql(f'CREATE DATABASE {database}', check=False)
         return self.url(database)
+
+    def _users(self):
+        return self.dir / f'{self.path.name}.users'
+
+    def _locked(self):
+        import contextlib
+        import fcntl
+
+        @contextlib.contextmanager
+        def lock():
+            with open(self.dir / f'{self.path.name}.lock', 'w') as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        return lock()
+
+    def _other_users(self):
+        alive = []
+        for entry in self._users().glob('*') if self._users().exists() else []:
+            try:
+                pid = int(entry.name)
+                if pid != os.getpid():
+                    os.kill(pid, 0)
+                    alive.append(pid)
+            except (ValueError, ProcessLookupError):
+                entry.unlink(missing_ok=True)
+            except PermissionError:
+                alive.append(entry.name)
+        return alive
 
     def url(self, database='signals_bench'):
         return f'postgres://postgres@127.0.0.1:{self.port}/{database}'
@@ -123,25 +161,32 @@ class PostgresCluster:
         return result.stdout.strip()
 
     def stop(self):
-        """Stop the server if this object started it (a cluster another run uses is left running)."""
-        if self.started_here:
-            self.stop_server()
-            self.started_here = False
+        """Leave the cluster: the server stops when no other registered run still uses it."""
+        if not self.started_here:
+            return
+        with self._locked():
+            (self._users() / str(os.getpid())).unlink(missing_ok=True)
+            if not self._other_users():
+                self.stop_server()
+        self.started_here = False
 
 
 class Server:
     """The standalone backend under gunicorn on loopback."""
 
-    def __init__(self, env, workers=2, threads=2):
+    def __init__(self, env, workers=2, threads=2, keep_alive=75, timeout=60):
         self.port = free_port()
         self.env = env
         self.workers, self.threads = workers, threads
+        # Keep-alive as behind a proxy (gunicorn's default of 2 s would close the clients' idle connections).
+        self.keep_alive, self.timeout = keep_alive, timeout
         self.proc = None
 
     def start(self):
         self.proc = subprocess.Popen(
             [str(ROOT / '.venv' / 'bin' / 'gunicorn'), 'config.wsgi', '--bind', f'127.0.0.1:{self.port}',
-             '--workers', str(self.workers), '--threads', str(self.threads), '--log-level', 'warning'],
+             '--workers', str(self.workers), '--threads', str(self.threads), '--log-level', 'warning',
+             '--keep-alive', str(self.keep_alive), '--timeout', str(self.timeout)],
             cwd=ROOT, env=self.env, start_new_session=True)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -221,6 +266,11 @@ def run_parallel(clients, seconds, work):
     return sum(counts), sum(errors), samples, time.time() - started
 
 
+def stop_on_sigterm():
+    """Turn SIGTERM into SystemExit, so that `finally:` blocks stop gunicorn and leave the cluster."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def machine():
     cpu = platform.processor() or platform.machine()
     try:
@@ -260,4 +310,4 @@ def fmt(ms):
 
 
 __all__ = ['PostgresCluster', 'Server', 'Client', 'percentiles', 'run_parallel', 'machine', 'table',
-           'write_result', 'fmt', 'free_port', 'statistics', 'ROOT', 'PYTHON']
+           'stop_on_sigterm', 'write_result', 'fmt', 'free_port', 'statistics', 'ROOT', 'PYTHON']

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (PYTHON, ROOT, Client, PostgresCluster, Server, fmt, machine, percentiles,  # noqa: E402
-                           run_parallel, table, write_result)
+                           run_parallel, stop_on_sigterm, table, write_result)
 
 SECRET = 'bench-only-secret'
 
@@ -73,9 +73,12 @@ def triage_figures(env, decisions, new):
     """Triage decisions per second, measured by bench/triage_bench.py's code in a child process on the
     same database (50 active rules; in a transaction that is rolled back)."""
     code = TRIAGE_CODE.format(decisions=decisions, new=new)
-    result = subprocess.run([PYTHON, '-c', code], cwd=ROOT, env={**env, 'PYTHONPATH': str(ROOT)}, check=True,
+    result = subprocess.run([PYTHON, '-c', code], cwd=ROOT, env={**env, 'PYTHONPATH': str(ROOT)},
                             capture_output=True, text=True)
-    line = next(line for line in result.stdout.splitlines() if line.startswith('TRIAGE '))
+    line = next((line for line in result.stdout.splitlines() if line.startswith('TRIAGE ')), None)
+    if result.returncode or line is None:
+        print(f'triage measurement failed (exit {result.returncode}):\n{result.stderr[-3000:]}', flush=True)
+        return [['triage decisions', '-', '-', 'failed (see output)', '', '']]
     return [[f'triage: {name} (50 rules)', fmt(p50), fmt(p95), f'{rate:.0f} decisions/s', '', '']
             for name, n, rate, p50, p95 in json.loads(line[len('TRIAGE '):])]
 
@@ -100,6 +103,7 @@ def main():
     where.add_argument('--database-url', help='measure on this database (seeded if it has too few signals)')
     parser.add_argument('--decisions', type=int, default=500, help='triage decisions per triage figure')
     args = parser.parse_args()
+    stop_on_sigterm()
 
     cluster = None
     env = {**os.environ, 'DJANGO_SETTINGS_MODULE': 'config.settings.standalone', 'JWT_HS256_SECRET': SECRET,
@@ -119,8 +123,10 @@ def main():
         env['DATABASE_URL'] = cluster.start()
         backend = 'PostgreSQL'
     server = None
+    rows = []
     try:
         count = prepare(env, args.signals)
+        load = os.getloadavg()[0]
         server = Server(env).start()
         rows = measure(server.port, args, count)
         server.stop()
@@ -132,13 +138,22 @@ def main():
             server.stop()
         if cluster:
             cluster.stop()
+        if rows:
+            head = (f'signals-haarlem benchmark, {datetime.now():%Y-%m-%d %H:%M}, {backend}, {count} signals\n'
+                    f'machine: {machine()}, load average {load:.1f} before the run; '
+                    f'gunicorn 2 workers x 2 threads on 127.0.0.1\n')
+            text = head + '\n' + table(rows, ['measure', 'p50 ms', 'p95 ms', 'throughput /s', '5xx', 'target']) + '\n'
+            print('\n' + text)
+            path = write_result(f'api-{backend.lower()}', text)
+            print(f'written to {path.relative_to(ROOT)}')
 
-    head = (f'signals-haarlem benchmark, {datetime.now():%Y-%m-%d %H:%M}, {backend}, {count} signals\n'
-            f'machine: {machine()}; gunicorn 2 workers x 2 threads on 127.0.0.1\n')
-    text = head + '\n' + table(rows, ['measure', 'p50 ms', 'p95 ms', 'throughput /s', '5xx', 'target']) + '\n'
-    print('\n' + text)
-    path = write_result(f'api-{backend.lower()}', text)
-    print(f'written to {path.relative_to(ROOT)}')
+
+class Rows(list):
+    """The table's rows; each is printed as it is measured (a run takes minutes)."""
+
+    def append(self, row):
+        print('  ' + ' | '.join(str(c) for c in row), flush=True)
+        super().append(row)
 
 
 def measure(port, args, count):
@@ -146,7 +161,7 @@ def measure(port, args, count):
     staff = Client(port, token('bench@haarlem.nl'))
     public = Client(port)
     n = args.requests
-    rows = []
+    rows = Rows()
 
     status, data, _ = public.call('GET', '/signals/v1/public/terms/categories/?page_size=100')
     categories = json.loads(data)['results'] if status == 200 else []
