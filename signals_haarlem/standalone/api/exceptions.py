@@ -22,7 +22,7 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 def database_unavailable(exc, request=None):
     """Log a database that does not answer; the caller answers 503 with DATABASE_UNAVAILABLE."""
     logger.error('Database unavailable during %s %s: %r', getattr(request, 'method', '?'),
-                 getattr(request, 'path', '?'), exc, exc_info=exc)
+                 getattr(request, 'path', '?'), exc)  # one line: an outage must not flood the log
 
 
 def exception_handler(exc, context):
