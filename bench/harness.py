@@ -174,7 +174,8 @@ class PostgresCluster:
 class Server:
     """The standalone backend under gunicorn on loopback."""
 
-    def __init__(self, env, workers=2, threads=2, keep_alive=75, timeout=60):
+    def __init__(self, env, workers=2, threads=2, keep_alive=75, timeout=60, log=None):
+        self.log = log  # a file for gunicorn's output (default: this process's stdout/stderr)
         self.port = free_port()
         self.env = env
         self.workers, self.threads = workers, threads
@@ -187,7 +188,8 @@ class Server:
             [str(ROOT / '.venv' / 'bin' / 'gunicorn'), 'config.wsgi', '--bind', f'127.0.0.1:{self.port}',
              '--workers', str(self.workers), '--threads', str(self.threads), '--log-level', 'warning',
              '--keep-alive', str(self.keep_alive), '--timeout', str(self.timeout)],
-            cwd=ROOT, env=self.env, start_new_session=True)
+            cwd=ROOT, env=self.env, start_new_session=True,
+            **({'stdout': open(self.log, 'ab'), 'stderr': subprocess.STDOUT} if self.log else {}))
         deadline = time.time() + 60
         while time.time() < deadline:
             try:

@@ -305,7 +305,7 @@ def run(database_url, seconds=300.0, rate=20.0, clients=8, max_requests=None, wo
         prepare(env)
     ensure_staff(env)
     max_requests = max_requests or int(seconds * rate * 1.1) + 10
-    server = Server(env, workers=workers, threads=threads).start()
+    server = Server(env, workers=workers, threads=threads, log=var_dir / 'load-gunicorn.log').start()
     try:
         traffic = Traffic(server.port, rate, seconds, clients, max_requests)
         elapsed = traffic.run()
