@@ -7,6 +7,7 @@ from . import views
 app_name = 'complaints_api'
 
 router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False  # no '<route>.json' twins: the custom actions take no format argument (500)
 router.include_root_view = False
 router.register('measures', views.MeasureViewSet, basename='measure')
 router.register('', views.ComplaintViewSet, basename='complaint')

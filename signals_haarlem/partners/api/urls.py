@@ -8,6 +8,7 @@ from . import views
 app_name = 'partners_api'
 
 router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False  # no '<route>.json' twins: the custom actions take no format argument (500)
 router.include_root_view = False
 router.register('register', views.PartnerViewSet, basename='partner')
 router.register('forwards', views.ForwardViewSet, basename='forward')

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from . import views
 
 router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False  # no '<route>.json' twins: the custom actions take no format argument (500)
 router.include_root_view = False
 router.register('lanes', views.LaneViewSet, basename='lane')
 router.register('rules', views.RuleViewSet, basename='rule')
