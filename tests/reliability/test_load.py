@@ -22,6 +22,7 @@ def assert_clean(result):
     assert result['missing'] == 0, result['text']
 
 
+@pytest.mark.postgres
 def test_load_on_postgresql_loses_nothing(pg_database, tmp_path):
     result = load.run(pg_database, seconds=SECONDS, rate=RATE, clients=4, var_dir=tmp_path / 'var',
                       prepare_database=False, write=False)
