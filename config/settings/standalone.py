@@ -8,6 +8,7 @@ EMAIL_HOST, ELASTICSEARCH_URL.
 from pathlib import Path
 
 import dj_database_url
+import django
 
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, HAARLEM_APPS, env, env_bool, env_int, env_list
@@ -72,6 +73,10 @@ if DATABASES['default']['ENGINE'].endswith('sqlite3'):
     # A busy timeout (and WAL, switched on by the standalone app on connect) lets the embedded default
     # take concurrent writers without "database is locked".
     DATABASES['default']['OPTIONS'] = {'timeout': 20}
+    if django.VERSION >= (5, 1):
+        # A transaction that reads and then writes must take the write lock at its start: a DEFERRED one
+        # gets "database is locked" at once (the busy timeout does not apply) when another writer is busy.
+        DATABASES['default']['OPTIONS']['transaction_mode'] = 'IMMEDIATE'
     DATABASES['default']['CONN_MAX_AGE'] = 0
 DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
 

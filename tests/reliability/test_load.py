@@ -35,7 +35,7 @@ def _sqlite_writes_immediately():
     return options.get('transaction_mode') == 'IMMEDIATE'
 
 
-@pytest.mark.xfail(not _sqlite_writes_immediately(), strict=False,
+@pytest.mark.xfail(not _sqlite_writes_immediately(), strict=True,
                    reason='SQLite (the embedded default) starts transactions DEFERRED: a transaction that reads '
                           'and then writes gets "database is locked" at once, without the busy timeout, when '
                           'another writer is busy (503s, and triage decisions left to the reconcile task). '
