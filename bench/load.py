@@ -205,7 +205,8 @@ class Traffic:
             pk = rng.choice(list(mine))
             state = NEXT_STATE[mine[pk]]
             text = f'Loadtest {uuid.uuid4().hex[:12]}'
-            path, method, body = f'/signals/v1/private/signals/{pk}', 'PATCH', {'status': {'state': state, 'text': text}}
+            path, method = f'/signals/v1/private/signals/{pk}', 'PATCH'
+            body = {'status': {'state': state, 'text': text}}
         status, data, ms = staff.call(method, path, body)
         self.record(kind, path, status, data, ms)
         if kind == 'PATCH status' and status == 200:

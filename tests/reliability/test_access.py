@@ -19,7 +19,6 @@ And nothing leaks: a complaint's subject, its complainant's address and a partne
 in no answer to anyone outside the complaint roles (anonymous, no rights, and every role without
 complaint rights), and a partner (its API token or its link) never sees the reporter's contact details.
 """
-import json
 import re
 from dataclasses import dataclass
 

@@ -64,7 +64,8 @@ def category_path(port):
 def create_body(category, i):
     return {'text': f'Fouttest {i}: lantaarnpaal brandt niet.', 'category': {'sub_category': category},
             'location': {'geometrie': {'type': 'Point', 'coordinates': [4.6368, 52.3812]}},
-            'reporter': {'email': f'fout{i}@example.com'}, 'incident_date_start': datetime.now().astimezone().isoformat()}
+            'reporter': {'email': f'fout{i}@example.com'},
+            'incident_date_start': datetime.now().astimezone().isoformat()}
 
 
 def test_database_restart_under_load_gives_503_or_retryable_errors_and_no_half_written_signal(stack):
@@ -218,7 +219,8 @@ def test_simultaneous_changes_over_http_lose_nothing_and_stay_valid(stack):
         'import json\n'
         'from signals_haarlem.standalone.models import Signal, Status\n'
         f's = Signal.objects.select_related("status").get(pk={pk})\n'
-        f'rows = list(Status.objects.filter(_signal_id={pk}).order_by("created_at", "pk").values_list("state", "text"))\n'
+        f'rows = list(Status.objects.filter(_signal_id={pk}).order_by("created_at", "pk")'
+        '.values_list("state", "text"))\n'
         'print(json.dumps({"current": [s.status.state, s.status.text], "rows": rows}))\n')))
     rows = [tuple(r) for r in history['rows']]
     # Every 200 is a status record; nothing else was written.

@@ -29,18 +29,10 @@ def test_load_on_postgresql_loses_nothing(pg_database, tmp_path):
     assert_clean(result)
 
 
-def _sqlite_writes_immediately():
-    from config.settings import standalone
-    options = standalone.DATABASES['default'].get('OPTIONS', {})
-    return options.get('transaction_mode') == 'IMMEDIATE'
-
-
-@pytest.mark.xfail(not _sqlite_writes_immediately(), strict=True,
-                   reason='SQLite (the embedded default) starts transactions DEFERRED: a transaction that reads '
-                          'and then writes gets "database is locked" at once, without the busy timeout, when '
-                          'another writer is busy (503s, and triage decisions left to the reconcile task). '
-                          "DATABASES OPTIONS 'transaction_mode': 'IMMEDIATE' (Django 5.1+) fixes it.")
 def test_load_on_sqlite_loses_nothing(tmp_path):
+    """The embedded default under concurrent writers. (Before SQLite transactions started IMMEDIATE, a
+    transaction that read and then wrote got "database is locked" at once, without the busy timeout:
+    503s, and triage decisions left to the reconcile task.)"""
     result = load.run(f'sqlite:///{tmp_path / "db.sqlite3"}', seconds=SECONDS, rate=RATE, clients=4,
                       var_dir=tmp_path / 'var', write=False)
     assert_clean(result)
