@@ -19,6 +19,15 @@ sys.path.insert(0, str(ROOT))
 TEMPLATE = 'signals_template'
 
 
+@pytest.fixture(autouse=True)
+def _fresh_ruleset():
+    """The compiled triage rule set is cached per process: one rolled back with a test must not stay."""
+    from signals_haarlem.triage import engine
+    engine.clear_cache()
+    yield
+    engine.clear_cache()
+
+
 def _have_postgres():
     return bool(list(Path('/usr/lib/postgresql').glob('*/bin/initdb')) or shutil.which('initdb'))
 
