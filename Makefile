@@ -12,7 +12,7 @@ HAARLEM_TESTS := tests/test_workdays.py tests/test_boundary.py tests/core tests/
                  tests/complaints tests/partners tests/monitoring tests/search \
                  tests/platform/test_retention.py tests/platform/test_beat.py
 
-.PHONY: run test test-sqlite test-postgres test-upstream bench migrate fixtures clean
+.PHONY: run test test-sqlite test-postgres test-upstream bench load migrate fixtures clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml constraints/standalone.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ test-upstream: $(UPSTREAM_VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+
+# Five minutes of mixed traffic against gunicorn, then every answered 201 checked in the database.
+load: $(VENV)/.installed
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) $(UPSTREAM_VENV) var/
