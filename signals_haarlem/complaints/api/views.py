@@ -3,13 +3,15 @@ permissions of the complaint roles). A coordinator sees every complaint, a handl
 else nothing. Each request is one transaction; bad input is a 400 with field errors and writes nothing."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from rest_framework import exceptions, generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from signals_haarlem.downloads import CSV, PDF, XLSX, file_response
 
 from .. import letters, reports, services
 from ..models import Cause, Complaint, ImprovementMeasure, Letter, Norm, OmbudsmanCase
@@ -320,14 +322,9 @@ class Register(APIView):
         year = _year(request)
         fmt = request.query_params.get('export')
         if fmt == 'csv':
-            response = HttpResponse(reports.register_csv(year), content_type='text/csv; charset=utf-8')
-            response['Content-Disposition'] = f'attachment; filename="klachtenregister-{year}.csv"'
-            return response
+            return file_response(reports.register_csv(year), f'klachtenregister-{year}.csv', CSV)
         if fmt == 'xlsx':
-            response = HttpResponse(reports.register_xlsx(year), content_type=(
-                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'))
-            response['Content-Disposition'] = f'attachment; filename="klachtenregister-{year}.xlsx"'
-            return response
+            return file_response(reports.register_xlsx(year), f'klachtenregister-{year}.xlsx', XLSX)
         return Response({'year': year, 'results': reports.register_rows(year)})
 
 
@@ -340,9 +337,7 @@ class Publication(APIView):
     def get(self, request):
         year = _year(request)
         if request.query_params.get('export') == 'csv':
-            response = HttpResponse(reports.publication_csv(year), content_type='text/csv; charset=utf-8')
-            response['Content-Disposition'] = f'attachment; filename="klachtoordelen-{year}.csv"'
-            return response
+            return file_response(reports.publication_csv(year), f'klachtoordelen-{year}.csv', CSV)
         return Response({'year': year, 'results': reports.publication_rows(year)})
 
 
@@ -359,9 +354,7 @@ class AnnualReport(APIView):
     def get(self, request):
         year = _year(request)
         if request.query_params.get('export') == 'pdf':
-            response = HttpResponse(reports.annual_report_pdf(year), content_type='application/pdf')
-            response['Content-Disposition'] = f'inline; filename="jaarverslag-klachten-{year}.pdf"'
-            return response
+            return file_response(reports.annual_report_pdf(year), f'jaarverslag-klachten-{year}.pdf', PDF, inline=True)
         return Response(_plain(reports.annual_report(year)))
 
 
@@ -373,9 +366,8 @@ class LearningReport(APIView):
     def get(self, request):
         year = _year(request)
         if request.query_params.get('export') == 'pdf':
-            response = HttpResponse(reports.learning_report_pdf(year), content_type='application/pdf')
-            response['Content-Disposition'] = f'inline; filename="leerrapportage-klachten-{year}.pdf"'
-            return response
+            return file_response(reports.learning_report_pdf(year), f'leerrapportage-klachten-{year}.pdf', PDF,
+                                 inline=True)
         report = reports.learning_report(year)
         data = _plain(report)
         data['open_measures'] = s.MeasureSerializer(report['open_measures'], many=True).data

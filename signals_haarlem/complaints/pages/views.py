@@ -4,13 +4,14 @@ step comes back on the page with its field errors (status 400) and changes nothi
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from signals_haarlem.downloads import CSV, PDF, XLSX, file_response
 from signals_haarlem.werkplek.mixins import WerkplekPage
 
 from .. import letters, reports, services, workflow
@@ -330,17 +331,12 @@ class RegisterExport(WerkplekPage, View):
     def get(self, request, kind):
         year = _year(request)
         if kind == 'csv':
-            body, ctype, name = reports.register_csv(year), 'text/csv; charset=utf-8', f'klachtenregister-{year}.csv'
-        elif kind == 'xlsx':
-            body, name = reports.register_xlsx(year), f'klachtenregister-{year}.xlsx'
-            ctype = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-        elif kind == 'publicatie':
-            body, ctype, name = reports.publication_csv(year), 'text/csv; charset=utf-8', f'klachtoordelen-{year}.csv'
-        else:
-            raise Http404
-        response = HttpResponse(body, content_type=ctype)
-        response['Content-Disposition'] = f'attachment; filename="{name}"'
-        return response
+            return file_response(reports.register_csv(year), f'klachtenregister-{year}.csv', CSV)
+        if kind == 'xlsx':
+            return file_response(reports.register_xlsx(year), f'klachtenregister-{year}.xlsx', XLSX)
+        if kind == 'publicatie':
+            return file_response(reports.publication_csv(year), f'klachtoordelen-{year}.csv', CSV)
+        raise Http404
 
 
 class Reports(WerkplekPage, TemplateView):
@@ -365,7 +361,5 @@ class ReportPdf(WerkplekPage, View):
             body = reports.learning_report_pdf(year)
         else:
             raise Http404
-        response = HttpResponse(body, content_type='application/pdf')
-        response['Content-Disposition'] = f'inline; filename="{kind}-klachten-{year}.pdf"'
-        return response
+        return file_response(body, f'{kind}-klachten-{year}.pdf', PDF, inline=True)
 

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from signals_haarlem import charts
+from signals_haarlem.downloads import CSV, XLSX, file_response
 from signals_haarlem.werkplek.mixins import WerkplekPage
 
 from .. import exports, presentation, services
@@ -98,13 +99,6 @@ def _bad_filters(errors):
     return HttpResponse(text, status=400, content_type='text/plain; charset=utf-8')
 
 
-def _attachment(content, name, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response['Content-Disposition'] = f'attachment; filename="{name}"'
-    return response
-
-
-XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 
 class ExportView(MonitoringPage, View):
@@ -118,8 +112,8 @@ class ExportView(MonitoringPage, View):
         figure = services.figure(key, filters)
         name = exports.filename(key, filters, ext)
         if ext == 'csv':
-            return _attachment(exports.figure_csv(figure), name, 'text/csv; charset=utf-8')
-        return _attachment(exports.figure_xlsx(figure, filters), name, XLSX)
+            return file_response(exports.figure_csv(figure), name, CSV)
+        return file_response(exports.figure_xlsx(figure, filters), name, XLSX)
 
 
 class ExportAllView(MonitoringPage, View):
@@ -129,4 +123,4 @@ class ExportAllView(MonitoringPage, View):
             return _bad_filters(errors)
         figures = list(services.dashboard(filters).values())
         name = f'monitoring-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx'
-        return _attachment(exports.figures_xlsx(figures, filters), name, XLSX)
+        return file_response(exports.figures_xlsx(figures, filters), name, XLSX)
