@@ -118,13 +118,8 @@ def test_register_and_reports_pages(client, make_complaint, coordinator):
 # -- in a real browser -----------------------------------------------------------------------------
 
 def submit(page, button):
-    """Click a submit button and wait for the next page to load."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
-    old = page.find_element(By.TAG_NAME, 'html')
-    button.click()
-    WebDriverWait(page, 10).until(EC.staleness_of(old))
+    from tests.browser import click_and_wait
+    click_and_wait(page, button)
 
 @pytest.mark.browser
 def test_intake_assign_and_acknowledge_in_browser(browser_login, coordinator, handler):

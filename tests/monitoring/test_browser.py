@@ -6,19 +6,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
-from selenium.webdriver.support.ui import WebDriverWait as _Wait
 
 from signals_haarlem.monitoring import services
 from signals_haarlem.monitoring.services import Filters
+from tests.browser import click_and_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def WebDriverWait(driver, timeout):  # noqa: N802  (a page that is being replaced is simply not ready yet)
-    return _Wait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def kpi(driver, label):
@@ -58,8 +53,8 @@ def test_dashboard_charts_tables_filters_and_exports(browser, browser_login, liv
     start = timezone.localdate() - timedelta(days=120)
     page.execute_script(f"document.getElementById('f-van').value = '{start.isoformat()}'")
     Select(page.find_element(By.ID, 'f-baan')).select_by_visible_text('Complex')
-    page.find_element(By.XPATH, '//button[text()="Toon cijfers"]').click()
-    WebDriverWait(page, 10).until(lambda d: 'baan=complex' in d.current_url)
+    click_and_wait(page, page.find_element(By.XPATH, '//button[text()="Toon cijfers"]'))
+    assert 'baan=complex' in page.current_url
     filtered = int(kpi(page, 'Meldingen in de periode').replace('.', ''))
     expected = services.summary(services.dashboard(
         Filters(start=start, end=timezone.localdate(), lane=lanes['complex']), keys=['signals_per_week']))['signals']

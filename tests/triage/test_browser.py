@@ -4,11 +4,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from signals_haarlem.triage import services
 from signals_haarlem.triage.models import Decision, SignalLane
+from tests.browser import click_and_wait
 from tests.factories import make_signal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,13 +18,6 @@ def triaged(category, **kwargs):
     signal = make_signal(category, **kwargs)
     services.triage_signal(signal)
     return signal
-
-
-def submit_and_wait(browser, button):
-    """Click and wait until the browser shows the next page (not the old one)."""
-    page = browser.find_element(By.TAG_NAME, 'html')
-    button.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
 def row_of(browser, signal):
@@ -49,13 +42,13 @@ def test_queue_page(browser_login, teamleider, container_vol):
     label = browser.find_element(By.CSS_SELECTOR, 'label[for="id_te_laat"]')
     assert label.text == 'Alleen te laat'
     label.click()
-    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, 'form.filters button[type="submit"]'))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, 'form.filters button[type="submit"]'))
     rows = browser.find_elements(By.CSS_SELECTOR, 'table.queue tbody tr')
     assert [r.get_attribute('data-signal') for r in rows] == [str(late.pk)]
     assert '1 openstaande melding (gefilterd)' in browser.find_element(By.ID, 'aantal').text
 
     # From the queue to the signal's triage.
-    submit_and_wait(browser, row_of(browser, late).find_element(By.LINK_TEXT, f'SIG-{late.pk}'))
+    click_and_wait(browser, row_of(browser, late).find_element(By.LINK_TEXT, f'SIG-{late.pk}'))
     assert browser.find_element(By.TAG_NAME, 'h1').text == f'Triage van melding SIG-{late.pk}'
 
 
@@ -66,7 +59,7 @@ def test_retriage_form(browser_login, teamleider, container_vol):
 
     # Without a reason: the page says what is missing and nothing changes.
     Select(form.find_element(By.ID, 'id_lane')).select_by_visible_text('Maatwerk')
-    submit_and_wait(browser, form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'))
+    click_and_wait(browser, form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'))
     error = browser.find_element(By.ID, 'id_reason_error')
     assert 'vereist' in error.text and error.get_attribute('role') == 'alert'
     assert Decision.objects.filter(signal_id=signal.pk).count() == 1
@@ -76,7 +69,7 @@ def test_retriage_form(browser_login, teamleider, container_vol):
     reason = form.find_element(By.ID, 'id_reason')
     assert browser.find_element(By.CSS_SELECTOR, 'label[for="id_reason"]').text.startswith('Reden')
     reason.send_keys('Melder is slechtziend; persoonlijk contact nodig')
-    submit_and_wait(browser, form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'))
+    click_and_wait(browser, form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'))
 
     assert 'nieuwe baan geplaatst' in browser.find_element(By.CSS_SELECTOR, '.messages').text
     assert 'Maatwerk' in browser.find_element(By.CSS_SELECTOR, '.lane-now').text
