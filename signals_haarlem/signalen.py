@@ -125,6 +125,14 @@ def add_attachment(signal, file, user=None):
     return actions().add_attachment(file, signal, created_by=_who(user))
 
 
+def refresh_current_values(signal_ids):
+    """After pointing signals at records written in bulk (standalone core only; upstream keeps no
+    copy): recompute the copy of their current values on the signal rows."""
+    if not UPSTREAM:
+        from signals_haarlem.standalone import current
+        current.refresh_signals(get_model('Signal').objects.filter(pk__in=signal_ids))
+
+
 def main_category_of(signal):
     """The main (parent) category of the signal's current category, or None."""
     category = category_of(signal)

@@ -96,3 +96,15 @@ def browser_login(browser, live_server, client):
             return browser
         return open_page
     return login
+
+
+# -- The copy of each signal's current values (standalone core) stays right through every test ------
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield  # the test itself; if it failed, that is the report
+    if item.get_closest_marker('django_db') is not None or {'db', 'transactional_db'} & set(item.fixturenames):
+        from signals_haarlem.standalone import current
+        wrong = current.mismatches()
+        assert not wrong, f'Signal.current_* differ from the current records (id, column, stored, expected): {wrong}'
+    return result

@@ -659,6 +659,7 @@ class BulkWriter:
             location=newest(self.Location), status=newest(self.Status),
             category_assignment=newest(self.CategoryAssignment), reporter=newest(self.Reporter),
             priority=newest(self.Priority), type_assignment=newest(self.Type))
+        signalen.refresh_current_values(pks)
 
 
 # -- the whole run --------------------------------------------------------------------------------
