@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from signals_haarlem.standalone import current
 from signals_haarlem.standalone.models import CategoryAssignment, Signal
 from tests.api.test_signals_support import LIST, amsterdam  # noqa: F401  (fixtures)
 from tests.factories import UserFactory, make_signal
@@ -148,6 +149,7 @@ def test_punctuality(admin_client_api, amsterdam):
                                        (closed, now - timedelta(days=10), now - timedelta(days=1))):
         CategoryAssignment.objects.filter(pk=signal.category_assignment_id).update(
             deadline=deadline, deadline_factor_3=factor_3)
+    current.refresh_signals()  # the deadlines were set around Signal.save(): copy them onto the rows
     Signal.actions.update_status({'state': 'o', 'text': 'Klaar'}, closed)
     assert idset(admin_client_api, {'punctuality': 'on_time'}) == {on_time.pk}
     assert idset(admin_client_api, {'punctuality': 'late'}) == {late.pk, very_late.pk}

@@ -54,7 +54,7 @@ def filter_for_user(queryset, user, prefix=''):
     ids = visible_category_ids(user)
     if ids is None:
         return queryset
-    return queryset.filter(**{f'{prefix}category_assignment__category_id__in': ids})
+    return queryset.filter(**{f'{prefix}current_category_id__in': ids})
 
 
 class SignalsPermission(permissions.BasePermission):

@@ -179,8 +179,8 @@ class SignalCsv(PrivateView):
 # -- reports (Signalering) ------------------------------------------------------------------------
 
 def _per_category(qs):
-    counts = list(qs.values('category_assignment__category_id').annotate(n=Count('id')).order_by('-n'))
-    ids = [row['category_assignment__category_id'] for row in counts if row['category_assignment__category_id']]
+    counts = list(qs.values('current_category_id').annotate(n=Count('id')).order_by('-n'))
+    ids = [row['current_category_id'] for row in counts if row['current_category_id']]
     categories = Category.objects.in_bulk(ids)
     departments = {}
     for link in CategoryDepartment.objects.filter(category_id__in=ids, is_responsible=True).select_related(
@@ -188,7 +188,7 @@ def _per_category(qs):
         departments.setdefault(link.category_id, []).append(link.department.code)
     results = []
     for row in counts:
-        category = categories.get(row['category_assignment__category_id'])
+        category = categories.get(row['current_category_id'])
         if category is None:
             continue
         results.append({'category': {'name': category.name, 'departments': departments.get(category.pk, [])},
@@ -216,7 +216,7 @@ class ReportOpenSignals(PrivateView):
     """`GET /private/reports/signals/open[?start=&end=]`: open signals per category (created in the period)."""
 
     def get(self, request):
-        qs = self.visible().exclude(status__state__in=sorted(workflow.CLOSED_STATES))
+        qs = self.visible().exclude(current_state__in=sorted(workflow.CLOSED_STATES))
         return _per_category(_period(request, 'created_at', qs))
 
 
@@ -227,5 +227,5 @@ class ReportReopenRequested(PrivateView):
     per category (the state was reached in the period)."""
 
     def get(self, request):
-        qs = self.visible().filter(status__state=workflow.VERZOEK_TOT_HEROPENEN)
+        qs = self.visible().filter(current_state=workflow.VERZOEK_TOT_HEROPENEN)
         return _per_category(_period(request, 'status__created_at', qs))

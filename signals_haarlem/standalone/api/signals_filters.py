@@ -27,10 +27,10 @@ ORDERING = {
     'id': 'id',
     'created_at': 'created_at',
     'updated_at': 'updated_at',
-    'priority': 'priority__priority',
-    'status': 'status__state',
-    'sub_category': 'category_assignment__category__slug',
-    'main_category': 'category_assignment__category__parent__slug',
+    'priority': 'current_priority',
+    'status': 'current_state',
+    'sub_category': 'current_category__slug',
+    'main_category': 'current_category__parent__slug',
     'address': 'location__address_text',
     'postcode': 'location__postcode',
     'stadsdeel': 'location__stadsdeel',
@@ -114,7 +114,7 @@ def filter_signals(queryset, params):  # noqa: C901  (one flat list of independe
         q &= Q(pk__in=ids)
     states = _choices(params, 'status', STATES, errors)
     if states:
-        q &= Q(status__state__in=states)
+        q &= Q(current_state__in=states)
     for name, field in (('stadsdeel', 'location__stadsdeel'), ('area_code', 'location__area_code'),
                         ('buurt_code', 'location__buurt_code'), ('source', 'source')):
         values = _values(params, name)
@@ -124,10 +124,10 @@ def filter_signals(queryset, params):  # noqa: C901  (one flat list of independe
         q &= Q(location__area_type_code=params.get('area_type_code'))
     priorities = _choices(params, 'priority', PRIORITIES, errors)
     if priorities:
-        q &= Q(priority__priority__in=priorities)
+        q &= Q(current_priority__in=priorities)
     types = _choices(params, 'type', TYPES, errors)
     if types:
-        q &= Q(type_assignment__name__in=types)
+        q &= Q(current_type__in=types)
 
     contact = set(_choices(params, 'contact_details', CONTACT_DETAILS, errors))
     if contact and contact != set(CONTACT_DETAILS):
@@ -157,12 +157,12 @@ def filter_signals(queryset, params):  # noqa: C901  (one flat list of independe
     main_slugs = _values(params, 'maincategory_slug')
     sub_slugs = _values(params, 'category_slug')
     if main_slugs or sub_slugs:
-        category = 'category_assignment__category'
+        category = 'current_category'
         q &= (Q(**{f'{category}__parent__slug__in': main_slugs, f'{category}__parent__parent__isnull': True})
               | Q(**{f'{category}__slug__in': sub_slugs, f'{category}__parent__isnull': False}))
     category_ids = _integers(params, 'category_id', errors)
     if category_ids:
-        q &= Q(category_assignment__category_id__in=category_ids)
+        q &= Q(current_category_id__in=category_ids)
 
     directing = _values(params, 'directing_department')
     if directing:
@@ -201,16 +201,16 @@ def filter_signals(queryset, params):  # noqa: C901  (one flat list of independe
     punctuality = _choices(params, 'punctuality', PUNCTUALITY, errors)
     if punctuality:
         now = timezone.now()
-        open_q = ~Q(status__state__in=[workflow.AFGEHANDELD, workflow.GEANNULEERD, workflow.GESPLITST])
+        open_q = ~Q(current_state__in=[workflow.AFGEHANDELD, workflow.GEANNULEERD, workflow.GESPLITST])
         value = punctuality[-1]
         if value == 'null':
-            q &= open_q & Q(category_assignment__deadline__isnull=True)
+            q &= open_q & Q(current_deadline__isnull=True)
         elif value == 'on_time':
-            q &= open_q & Q(category_assignment__deadline__gt=now)
+            q &= open_q & Q(current_deadline__gt=now)
         elif value == 'late':
-            q &= open_q & Q(category_assignment__deadline__lt=now)
+            q &= open_q & Q(current_deadline__lt=now)
         else:
-            q &= open_q & Q(category_assignment__deadline_factor_3__lt=now)
+            q &= open_q & Q(current_deadline_factor_3__lt=now)
 
     keyword = params.get('note_keyword')
     if keyword:

@@ -182,23 +182,21 @@ class PublicSignalGeography(PublicView):
     def get(self, request):
         params = request.query_params
         qs = Signal.objects.filter(
-            category_assignment__category__is_public_accessible=True, parent__isnull=True,
-        ).exclude(status__state__in=sorted(workflow.CLOSED_STATES))
+            current_category__is_public_accessible=True, parent__isnull=True,
+        ).exclude(current_state__in=sorted(workflow.CLOSED_STATES))
         main = [v for v in params.getlist('maincategory_slug') if v]
         sub = [v for v in params.getlist('category_slug') if v]
         if main or sub:
-            qs = qs.filter(Q(category_assignment__category__parent__slug__in=main)
-                           | Q(category_assignment__category__slug__in=sub))
+            qs = qs.filter(Q(current_category__parent__slug__in=main) | Q(current_category__slug__in=sub))
         if params.get('bbox'):
             try:
                 min_lon, min_lat, max_lon, max_lat = (float(x) for x in params['bbox'].split(','))
             except ValueError:
                 raise ValidationError({'bbox': ['Geef bbox=min_lon,min_lat,max_lon,max_lat.']})
-            qs = qs.filter(location__lon__gte=min_lon, location__lon__lte=max_lon,
-                           location__lat__gte=min_lat, location__lat__lte=max_lat)
+            qs = qs.filter(current_lon__gte=min_lon, current_lon__lte=max_lon,
+                           current_lat__gte=min_lat, current_lat__lte=max_lat)
         rows = qs.order_by('-created_at').values_list(
-            'created_at', 'location__lon', 'location__lat', 'category_assignment__category__name',
-            'category_assignment__category__public_name')
+            'created_at', 'current_lon', 'current_lat', 'current_category__name', 'current_category__public_name')
         return geojson_page(request, rows, lambda r: (r[1], r[2], {
             'category': {'name': r[4] or r[3]}, 'created_at': dt(r[0])}))
 

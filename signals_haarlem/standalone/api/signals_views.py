@@ -359,7 +359,7 @@ def nearby_count(signal, radius=None, weeks=None):
     if signal.location is None or not signal.category_assignment_id:
         return 0
     candidates, near = _nearby(signal, radius, weeks)
-    return sum(1 for lon, lat in candidates.values_list('location__lon', 'location__lat') if near(lon, lat))
+    return sum(1 for lon, lat in candidates.values_list('current_lon', 'current_lat') if near(lon, lat))
 
 
 @extend_schema(tags=['private: signals'], parameters=[sc.PK],
@@ -376,7 +376,7 @@ class SignalContext(PrivateView):
             same = Signal.objects.filter(reporter__email=email, parent__isnull=True)
             reporter = {
                 'signal_count': same.count(),
-                'open_count': same.exclude(status__state__in=sorted(workflow.CLOSED_STATES)).count(),
+                'open_count': same.exclude(current_state__in=sorted(workflow.CLOSED_STATES)).count(),
                 'positive_count': 0,  # no feedback forms (KTO) in the standalone core
                 'negative_count': 0,
             }
@@ -438,10 +438,10 @@ def _nearby(signal, radius=None, weeks=None):
     dlon = radius / (111320 * max(math.cos(math.radians(location.lat)), 0.01))
     candidates = Signal.objects.filter(
         Q(parent__isnull=False) | ~Exists(Signal.objects.filter(parent=OuterRef('pk'))),
-        category_assignment__category_id=signal.category_assignment.category_id,
+        current_category_id=signal.current_category_id,
         created_at__gte=timezone.now() - timedelta(weeks=weeks),
-        location__lat__range=(location.lat - dlat, location.lat + dlat),
-        location__lon__range=(location.lon - dlon, location.lon + dlon),
+        current_lat__range=(location.lat - dlat, location.lat + dlat),
+        current_lon__range=(location.lon - dlon, location.lon + dlon),
     ).exclude(pk=signal.pk)
     return candidates, lambda lon, lat: _distance_m(location.lon, location.lat, lon, lat) <= radius
 
@@ -457,7 +457,7 @@ class SignalContextNearGeography(PrivateView):
         if signal.location_id and signal.category_assignment_id:
             candidates, near = _nearby(signal)
             for pk_, created_at, lon, lat, state in candidates.order_by('-created_at').values_list(
-                    'id', 'created_at', 'location__lon', 'location__lat', 'status__state'):
+                    'id', 'created_at', 'current_lon', 'current_lat', 'current_state'):
                 if near(lon, lat):
                     features.append({'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [lon, lat]},
                                      'properties': {'id': pk_, 'created_at': dt(created_at),
