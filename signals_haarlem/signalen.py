@@ -160,6 +160,39 @@ def with_current_records(queryset=None, only=None):
     return queryset
 
 
+#: What Haarlem apps read most of a signal's current records: the state code, the category id, the
+#: priority, the type code and the point (lon, lat) or None.
+Snapshot = namedtuple('Snapshot', 'state category_id priority type_code point')
+
+# The fields snapshot() reads: the standalone core keeps a copy of them on the signal's row
+# (Signal.current_*); upstream Signalen has them in the current records, to be joined.
+_SNAPSHOT_FIELDS = ('current_state', 'current_category', 'current_priority', 'current_type', 'current_lon',
+                    'current_lat')
+_SNAPSHOT_RECORDS = ('location', 'status', 'category_assignment', 'priority', 'type_assignment')
+_SNAPSHOT_PATHS = ('location__geometrie', 'status__state', 'category_assignment__category', 'priority__priority',
+                   'type_assignment__name')
+
+
+def snapshot(signal):
+    """The signal's Snapshot. Standalone: from its own row, no joins; upstream: from its current records
+    (load the signal with snapshot_queryset() or with_current_records() to have them joined in)."""
+    if UPSTREAM:  # pragma: no cover - runs inside upstream Signalen
+        assignment = signal.category_assignment if signal.category_assignment_id else None
+        return Snapshot(current_state(signal), assignment.category_id if assignment else None, priority_of(signal),
+                        type_code(signal), point_of(signal))
+    point = (signal.current_lon, signal.current_lat) if signal.current_lon is not None else None
+    return Snapshot(signal.current_state, signal.current_category_id, signal.current_priority, signal.current_type,
+                    point)
+
+
+def snapshot_queryset(fields=(), related=()):
+    """Signals loaded with just what snapshot() reads, plus `fields` (field paths as for
+    QuerySet.only(); paths this Signalen lacks are left out) and the `related` records joined in."""
+    records = (*_SNAPSHOT_RECORDS, *related) if UPSTREAM else related
+    paths = (*(_SNAPSHOT_PATHS if UPSTREAM else _SNAPSHOT_FIELDS), *fields)
+    return get_model('Signal').objects.select_related(*records).only(*[p for p in paths if has_field_path(p)])
+
+
 _field_paths = {}
 
 
@@ -230,21 +263,21 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True, det
     before it (or after it), nearest first; optionally only of the same category and only open ones.
     With details=True: NearbySignal tuples instead of ids (to filter further in Python).
 
-    Standalone: a bounding box on the indexed Location (lat, lon) columns, then the exact distance in
-    Python. Upstream: PostGIS `dwithin` on the location geometry (indexed), then the exact distance.
+    Standalone: a bounding box on the signal rows' indexed copy of their current point, then the
+    exact distance in Python. Upstream: PostGIS `dwithin` on the location geometry (indexed), then the exact distance.
     Plain SQL in the standalone branch: this runs for many triage decisions and the ORM's query
     building cost more than the (indexed) queries themselves."""
     from datetime import timedelta
-    point = point_of(signal)
-    if point is None:
+    snap = snapshot(signal)
+    if snap.point is None:
         return []
-    lon, lat = float(point[0]), float(point[1])
+    lon, lat = float(snap.point[0]), float(snap.point[1])
     since = signal.created_at - timedelta(days=days)
     category_id = None
     if same_category:
-        if not signal.category_assignment_id:
+        if snap.category_id is None:
             return []
-        category_id = signal.category_assignment.category_id  # the id only: no need to load the category
+        category_id = snap.category_id
     dlat = metres / _METRES_PER_DEGREE
     dlon = metres / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 1e-6))
     if UPSTREAM:  # pragma: no cover - runs inside upstream Signalen (PostGIS)
@@ -264,28 +297,21 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True, det
         found = [NearbySignal(pk, _metres_between(lon, lat, g.x, g.y), created, cat, state)
                  for pk, g, created, cat, state in rows]
     else:
+        # One table: the copy of the current point, category and state on the signal rows, through the
+        # (lat, lon, created_at) index.
         t = _schema()
-        # One query: the locations in the box (the (lat, lon) index; a location record is never older
-        # than its signal, so older ones cannot qualify), then the signals they are the current location
-        # of (the unique index on signal.location_id). CROSS JOIN makes SQLite keep that order; to
-        # PostgreSQL it is an inner join like any other.
-        where = [f'l.{t.loc_lat} BETWEEN %s AND %s', f'l.{t.loc_lon} BETWEEN %s AND %s', f'l.{t.loc_created} >= %s',
-                 f's.{t.sig_created} >= %s', f's.{t.sig_id} <> %s']
-        params = [lat - dlat, lat + dlat, lon - dlon, lon + dlon, _db_datetime(since), _db_datetime(since), signal.pk]
+        where = [f'{t.sig_lat} BETWEEN %s AND %s', f'{t.sig_lon} BETWEEN %s AND %s', f'{t.sig_created} >= %s',
+                 f'{t.sig_id} <> %s']
+        params = [lat - dlat, lat + dlat, lon - dlon, lon + dlon, _db_datetime(since), signal.pk]
         if category_id is not None:
             # "+ 0": not a way in for the planner (SQLite would walk every signal of the category).
-            where.append(f'ca.{t.ca_category} + 0 = %s')
+            where.append(f'{t.sig_category} + 0 = %s')
             params.append(category_id)
         if open_only:
-            where.append(f'(st.{t.st_state} IS NULL OR st.{t.st_state} NOT IN '
-                         f'({", ".join(["%s"] * len(CLOSED_STATES))}))')
+            where.append(f'{t.sig_state} NOT IN ({", ".join(["%s"] * len(CLOSED_STATES))})')
             params.extend(sorted(CLOSED_STATES))
-        join = 'JOIN' if category_id is not None else 'LEFT JOIN'  # inner: the category filter may go first
-        rows = _sql(f'SELECT s.{t.sig_id}, l.{t.loc_lon}, l.{t.loc_lat}, s.{t.sig_created}, ca.{t.ca_category}, '
-                    f'st.{t.st_state} FROM {t.location} l CROSS JOIN {t.signal} s '
-                    f'{join} {t.assignment} ca ON ca.{t.ca_id} = s.{t.sig_assignment} '
-                    f'LEFT JOIN {t.status} st ON st.{t.st_id} = s.{t.sig_status} '
-                    f'WHERE s.{t.sig_location} = l.{t.loc_id} AND {" AND ".join(where)}', params)
+        rows = _sql(f'SELECT {t.sig_id}, {t.sig_lon}, {t.sig_lat}, {t.sig_created}, {t.sig_category}, {t.sig_state} '
+                    f'FROM {t.signal} WHERE {" AND ".join(where)}', params)
         found = [NearbySignal(pk, _metres_between(lon, lat, x, y), _from_db_datetime(created), cat, state)
                  for pk, x, y, created, cat, state in rows]
     found = sorted((item for item in found if item.metres <= metres), key=lambda item: (item.metres, item.id))
@@ -307,7 +333,7 @@ _schema_cache = None
 
 def _schema():
     """Quoted table and column names of the models the plain-SQL helpers read (same in both ways of
-    running, except the standalone-only Location lat/lon columns)."""
+    running, except the standalone core's copy of the current values on the signal row)."""
     global _schema_cache
     if _schema_cache is None:
         from django.db import connection
@@ -331,8 +357,8 @@ def _schema():
             rep_phone=col('Reporter', 'phone'),
         )
         if not UPSTREAM:
-            names.update(location=table('Location'), loc_id=col('Location', 'id'), loc_lat=col('Location', 'lat'),
-                         loc_lon=col('Location', 'lon'), loc_created=col('Location', 'created_at'))
+            names.update(sig_lat=col('Signal', 'current_lat'), sig_lon=col('Signal', 'current_lon'),
+                         sig_category=col('Signal', 'current_category'), sig_state=col('Signal', 'current_state'))
         _schema_cache = SimpleNamespace(**names)
     return _schema_cache
 

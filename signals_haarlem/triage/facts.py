@@ -16,24 +16,23 @@ class SignalFacts:
         self.signal = signal
         self.pk = signal.pk
         self.created_at = signal.created_at
-        if categories is not None and signal.category_assignment_id:
+        snap = signalen.snapshot(signal)
+        category = None
+        if snap.category_id is not None:
             # The rule set's categories (with their parents), so loading the signal needs no joins for them.
-            category = categories.get(signal.category_assignment.category_id)
+            category = categories.get(snap.category_id) if categories is not None else None
             if category is None:
                 category = signalen.category_of(signal)
-        else:
-            category = signalen.category_of(signal)
         self.category = category
         self.category_id = category.pk if category is not None else None
         self.category_parent_id = category.parent_id if category is not None else None
         self.category_name = category.name if category is not None else '(geen categorie)'
         self.category_path = category_path(category)
         self.main_slug = self.category_path.split('/', 1)[0] if self.category_path else ''
-        self.type_code = signalen.type_code(signal)
-        self.priority = signalen.priority_of(signal)
-        point = signalen.point_of(signal)
-        self.point = (float(point[0]), float(point[1])) if point else None
-        self.state = signalen.current_state(signal)
+        self.type_code = snap.type_code
+        self.priority = snap.priority
+        self.point = (float(snap.point[0]), float(snap.point[1])) if snap.point else None
+        self.state = snap.state
         self.parent_id = signal.parent_id
         self._status_history = status_history
         self._hints = hints or {}

@@ -37,20 +37,14 @@ def _who(user):
 
 # What the rules and the deadlines read of a signal (and of its current records); loading only these
 # keeps a decision fast. A rule kind that needs more gets it loaded on access (one more query).
-FACT_FIELDS = (
-    'text', 'text_extra', 'created_at', 'parent_id', 'source', 'location__geometrie', 'location__address_text',
-    'status__state', 'status__created_at', 'category_assignment__category', 'reporter__email', 'reporter__phone',
-    'reporter__allows_contact', 'priority__priority', 'type_assignment__name',
-)
-#: The current records joined in; the category comes from the rule set's cache (fewer joins to plan).
-FACT_RECORDS = ('location', 'status', 'category_assignment', 'reporter', 'priority', 'type_assignment')
+FACT_FIELDS = ('text', 'text_extra', 'created_at', 'parent_id', 'source', 'reporter__email', 'reporter__phone',
+               'reporter__allows_contact')
 
 
 def load_signal(signal):
-    """The signal (object or pk) with the current records the triage reads joined in."""
-    qs = signalen.get_model('Signal').objects.select_related(*FACT_RECORDS)
-    return qs.only(*[field for field in FACT_FIELDS if signalen.has_field_path(field)]).get(
-        pk=getattr(signal, 'pk', signal))
+    """The signal (object or pk) with what the triage reads: its own fields, its snapshot (the current
+    state, category, priority, type and point) and its reporter."""
+    return signalen.snapshot_queryset(FACT_FIELDS, related=('reporter',)).get(pk=getattr(signal, 'pk', signal))
 
 
 def current_state(signal):

@@ -174,7 +174,8 @@ def test_repeat_spot_any_category_and_closed(lanes, container_vol, boom):
 
 
 def test_nearby_signals_uses_indexes(container_vol):
-    """The repeat-spot lookup reads the Location (lat, lon) index, then signals by their location: no table scan."""
+    """The repeat-spot lookup reads the signals' (lat, lon, created_at) index of their current point: one
+    table, no scan."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     if connection.vendor != 'sqlite':
@@ -189,10 +190,8 @@ def test_nearby_signals_uses_indexes(container_vol):
             cursor.execute('EXPLAIN QUERY PLAN ' + query['sql'])
             plans.append(' | '.join(str(row[-1]) for row in cursor.fetchall()))
     assert len(plans) == 1, plans
-    steps = plans[0].split(' | ')
-    assert steps[0].startswith('SEARCH l USING INDEX signals_loc_lat_') and '(lat>? AND lat<?)' in steps[0], plans
-    assert steps[1].startswith('SEARCH s USING INDEX sqlite_autoindex_signals_signal') and '(location_id=?)' in steps[1]
-    assert all('SCAN' not in plan for plan in plans), plans
+    assert plans[0] == 'SEARCH signals_signal USING INDEX signals_signal_point_idx (current_lat>? AND current_lat<?)', \
+        plans
 
 
 def test_repeat_reporter_rule_by_email_and_phone(lanes, container_vol):
