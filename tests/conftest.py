@@ -95,7 +95,10 @@ def browser_login(browser, live_server, client):
             browser.get(live_server.url + path)
             return browser
         return open_page
-    return login
+    yield login
+    # Leave the live server before it stops: a request still in flight would otherwise end in a server
+    # thread after the test, closing a database connection that belongs to another thread.
+    browser.get('about:blank')
 
 
 # -- The copy of each signal's current values (standalone core) stays right through every test ------
