@@ -457,8 +457,8 @@ def points_of(signal_ids):
 
 def visible_signals(user, queryset=None):
     """The signals (of `queryset`, default all) `user` may read: none without `signals.sia_read`, else
-    those in categories one of the user's departments may see (all with sia_can_view_all_categories),
-    as Signalen's own API decides."""
+    those in categories one of the user's departments may see and those routed to one of them (all
+    with sia_can_view_all_categories), as Signalen's own API decides."""
     Signal = get_model('Signal')
     queryset = Signal.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.has_perm('signals.sia_read'):
@@ -467,6 +467,14 @@ def visible_signals(user, queryset=None):
         return queryset.filter_for_user(user)
     from signals_haarlem.standalone.api.signals_access import filter_for_user
     return filter_for_user(queryset, user)
+
+
+def sees_all_signals(user):
+    """Whether visible_signals(user) leaves every signal in (then callers need not filter at all)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or (user.has_perm('signals.sia_read')
+                                 and user.has_perm('signals.sia_can_view_all_categories'))
 
 
 #: What the retention history line says (Dutch: the backoffice shows it).

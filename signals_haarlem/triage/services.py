@@ -362,11 +362,15 @@ class QueueFilters:
     manual: bool | None = None
 
 
-def queue(lane, filters=None, now=None):
-    """Open signals of a lane, earliest due moment first (undated last)."""
+def queue(lane, filters=None, now=None, user=None):
+    """Open signals of a lane, earliest due moment first (undated last); with `user`, only the signals
+    that user may see in Signalen (their departments' categories, or routed to their department: the
+    lane's team sees its queue)."""
     filters = filters or QueueFilters()
     now = now or timezone.now()
     qs = SignalLane.objects.filter(lane=lane, is_open=True)
+    if user is not None and not signalen.sees_all_signals(user):
+        qs = qs.filter(signal__in=signalen.visible_signals(user))
     # queue_order is due_at (far in the future without one): filtered and ordered through one index.
     if filters.overdue:
         qs = qs.filter(queue_order__lte=now)

@@ -29,6 +29,17 @@ def test_a_user_sees_only_signals_of_their_departments(setup):
     assert [r['id'] for r in setup['stw'].get(LIST).json()['results']] == [setup['put'].pk]
 
 
+def test_a_signal_routed_to_a_department_is_visible_to_it(setup):
+    """As upstream Signalen: routing (e.g. the triage's lane team) lets the department see the signal."""
+    from signals_haarlem import signalen
+    put = setup['put']
+    assert setup['tho'].get(f'{LIST}{put.pk}').status_code == 404
+    signalen.set_routing_departments(put, [setup['amsterdam'].tho])
+    assert {r['id'] for r in setup['tho'].get(LIST).json()['results']} == {setup['asbest'].pk, put.pk}
+    assert setup['tho'].get(f'{LIST}{put.pk}').status_code == 200
+    assert [r['id'] for r in setup['stw'].get(LIST).json()['results']] == [put.pk]  # still its category's
+
+
 def test_another_departments_signal_is_404_everywhere(setup):
     client, pk = setup['stw'], setup['asbest'].pk
     for suffix in ('', '/history', '/attachments', '/children/', '/context', '/pdf'):

@@ -44,16 +44,20 @@ def boom(lanes):
 
 
 @pytest.fixture
-def teamleider(db):
+def teamleider(lanes):
+    """Leads the three lane teams (member of their departments), so their queues are hers to see."""
     return UserFactory(username='teamleider@haarlem.nl', first_name='Tessa',
-                       permissions=['haarlem_triage.view_decision', 'haarlem_triage.retriage',
+                       departments=[lane.department for lane in lanes.values() if lane.department_id],
+                       permissions=['signals.sia_read', 'haarlem_triage.view_decision', 'haarlem_triage.retriage',
                                     'haarlem_triage.set_agreed_date', 'haarlem_triage.view_lane',
                                     'haarlem_triage.view_rule', 'haarlem_triage.dryrun_rule'])
 
 
 @pytest.fixture
-def behandelaar(db):
-    return UserFactory(username='behandelaar@haarlem.nl', permissions=['haarlem_triage.view_decision'])
+def behandelaar(lanes):
+    """A member of Team Eenvoudig (the eenvoudig lane's team)."""
+    return UserFactory(username='behandelaar@haarlem.nl', departments=[lanes['eenvoudig'].department],
+                       permissions=['signals.sia_read', 'haarlem_triage.view_decision'])
 
 
 @pytest.fixture

@@ -309,7 +309,8 @@ def test_queue_query_count_does_not_grow_with_the_page(client_for, teamleider, c
     with CaptureQueriesContext(connection) as large:
         response = client.get(f'{BASE}/queues/eenvoudig/')
     assert response.json()['count'] == 13
-    assert len(large.captured_queries) == len(small.captured_queries) <= 6, \
+    # 7: one of them reads the team member's departments and categories (what she may see).
+    assert len(large.captured_queries) == len(small.captured_queries) <= 7, \
         [q['sql'][:120] for q in large.captured_queries]
 
 
@@ -336,3 +337,25 @@ def test_queue_undated_signals_come_last(lanes, container_vol, afval):
     ids = [item.signal_id for item in services.queue(lane)]
     assert ids == [dated.pk, undated.pk]
     assert SignalLane.objects.get(pk=undated.pk).due_at is None
+
+
+def test_queue_shows_only_what_the_user_may_see(client_for, lanes, container_vol):
+    """As in Signalen: a user sees the signals of their departments' categories and the signals routed to
+    their department (the triage routes each signal to its lane's team), unless they may see all."""
+    signal = triaged(container_vol)
+    assert signalen.get_model('SignalDepartments').objects.filter(
+        _signal=signal, relation_type='routing', departments=lanes['eenvoudig'].department).exists()
+
+    def count(user):
+        return client_for(user).get(f'{BASE}/queues/eenvoudig/').json()['count']
+    perms = ['signals.sia_read', 'haarlem_triage.view_decision']
+    team_eenvoudig = UserFactory(departments=[lanes['eenvoudig'].department], permissions=perms)
+    team_complex = UserFactory(departments=[lanes['complex'].department], permissions=perms)
+    kcc = UserFactory(permissions=[*perms, 'signals.sia_can_view_all_categories'])
+    no_read = UserFactory(departments=[lanes['eenvoudig'].department], permissions=['haarlem_triage.view_decision'])
+    assert (count(team_eenvoudig), count(team_complex), count(kcc), count(no_read)) == (1, 0, 1, 0)
+
+    # Team Complex may view the category: now it sees the signal too.
+    signalen.get_model('CategoryDepartment').objects.create(
+        category=container_vol, department=lanes['complex'].department, is_responsible=False, can_view=True)
+    assert count(UserFactory(departments=[lanes['complex'].department], permissions=perms)) == 1

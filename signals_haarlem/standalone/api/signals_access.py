@@ -4,14 +4,14 @@
 - Reading needs `signals.sia_read`, changing needs `signals.sia_write`; some changes need a finer
   permission too (status, category, notes, creating, splitting), as upstream.
 - A user sees only signals in categories one of their departments is responsible for or may view
-  (CategoryDepartment.is_responsible / can_view), unless they hold
-  `signals.sia_can_view_all_categories`.
+  (CategoryDepartment.is_responsible / can_view), and signals routed to one of their departments,
+  unless they hold `signals.sia_can_view_all_categories`.
 - Reporter contact details are masked unless the user holds `signals.sia_can_view_contact_details`.
 """
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from rest_framework import permissions
 
-from ..models import CategoryDepartment
+from ..models import Department, SignalDepartments
 
 MASK = '*****'
 
@@ -33,6 +33,23 @@ def can_view_contact_details(user):
     return has_perm(user, 'sia_can_view_contact_details')
 
 
+def _scope(user):
+    """(ids of the categories the user may see, ids of the user's departments), in one query, kept on
+    the user object for the request. Categories: those one of the departments is responsible for or
+    may view (CategoryDepartment.is_responsible / can_view)."""
+    cached = getattr(user, '_signals_scope', None)
+    if cached is None:
+        categories, departments = set(), set()
+        for department_id, category_id, responsible, can_view in Department.objects.filter(
+                profiles__user=user).values_list('pk', 'categorydepartment__category_id',
+                                                 'categorydepartment__is_responsible', 'categorydepartment__can_view'):
+            departments.add(department_id)
+            if category_id is not None and (responsible or can_view):
+                categories.add(category_id)
+        cached = user._signals_scope = (sorted(categories), sorted(departments))
+    return cached
+
+
 def visible_category_ids(user):
     """The ids of the categories the user may see (None: every category).
 
@@ -40,21 +57,21 @@ def visible_category_ids(user):
     the signal query well (and is computed once per request)."""
     if sees_all_categories(user):
         return None
-    cached = getattr(user, '_signals_visible_category_ids', None)
-    if cached is None:
-        cached = sorted(set(CategoryDepartment.objects.filter(
-            Q(is_responsible=True) | Q(can_view=True), department__profiles__user=user,
-        ).values_list('category_id', flat=True)))
-        user._signals_visible_category_ids = cached
-    return cached
+    return _scope(user)[0]
 
 
-def filter_for_user(queryset, user, prefix=''):
-    """Only the signals (of `queryset`, reached through `prefix`) the user may see."""
+def filter_for_user(queryset, user):
+    """Only the signals the user may see: those in a visible category, and (as upstream Signalen) those
+    routed to one of the user's departments, e.g. by the triage to the lane's team."""
     ids = visible_category_ids(user)
     if ids is None:
         return queryset
-    return queryset.filter(**{f'{prefix}current_category_id__in': ids})
+    condition = Q(current_category_id__in=ids)
+    departments = _scope(user)[1]
+    if departments:
+        condition |= Exists(SignalDepartments.objects.filter(
+            _signal=OuterRef('pk'), relation_type=SignalDepartments.REL_ROUTING, departments__in=departments))
+    return queryset.filter(condition)
 
 
 class SignalsPermission(permissions.BasePermission):

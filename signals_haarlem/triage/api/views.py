@@ -297,7 +297,7 @@ class QueueView(APIView):
         filters = s.QueueFilterSerializer(data={k: v for k, v in request.query_params.items()})
         filters.is_valid(raise_exception=True)
         now = timezone.now()
-        qs = services.queue(lane, filters.filters(), now=now)
+        qs = services.queue(lane, filters.filters(), now=now, user=request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = s.QueueItemSerializer(page, many=True, context={'request': request, 'now': now}).data

@@ -87,7 +87,7 @@ class QueueView(TriagePage):
                 category=form.category(), area=form.cleaned_data.get('gebied'),
                 manual={'ja': True, 'nee': False}.get(handmatig))
         now = timezone.now()
-        paginator = Paginator(services.queue(lane, filters, now=now), PAGE_SIZE)
+        paginator = Paginator(services.queue(lane, filters, now=now, user=self.request.user), PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get('pagina'))
         labels = dict(signalen.workflow.STATUS_CHOICES)
         rows = []
