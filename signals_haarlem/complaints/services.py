@@ -133,16 +133,18 @@ def _refresh(target, source):
     getattr(target, '_prefetched_objects_cache', {}).clear()
 
 
-def note_on_signal(complaint, text, user=None):
-    """Show a complaint step in the linked signal's Signalen history (after commit, by a task)."""
+def note_on_signal(complaint, text, user=None, close=False):
+    """Show a complaint step in the linked signal's Signalen history (after commit, by a task); with
+    close=True the step closes the signal (see tasks.close_signal)."""
     if not complaint.signal_id:
         return
     signal_id, who_email = complaint.signal_id, getattr(user, 'email', None) or None
 
     def send():
-        from .tasks import add_signal_note
+        from .tasks import add_signal_note, close_signal
         try:
-            add_signal_note.delay(signal_id, f'Klacht {complaint.reference}: {text}', who_email)
+            (close_signal if close else add_signal_note).delay(
+                signal_id, f'Klacht {complaint.reference}: {text}', who_email)
         except Exception:  # the broker being away must not undo the complaint's change
             logger.exception('Could not queue a Signalen note for complaint %s', complaint.pk)
     transaction.on_commit(send)
@@ -656,7 +658,7 @@ def _transition(c, to, user, reason, data, now):
         letters.append((letters_mod.LetterTemplate.ACKNOWLEDGEMENT, Letter.COMPLAINANT, None))
     created = [_letter(c, kind, role, user, extra, at=now) for kind, role, extra in letters]
     _queue_letters([letter.pk for letter in created if letter is not None])
-    note_on_signal(c, f'{workflow.label(to).lower()}.', user)
+    note_on_signal(c, f'{workflow.label(to).lower()}.', user, close=to == workflow.CLOSED)
     return event
 
 

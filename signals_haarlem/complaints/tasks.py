@@ -45,6 +45,27 @@ def add_signal_note(self, signal_id, text, who=None):
         raise self.retry(exc=exc)
 
 
+@shared_task(bind=True, max_retries=5, default_retry_delay=5)
+def close_signal(self, signal_id, text, who=None):
+    """The complaint is closed: close its signal in Signalen too (afgehandeld, without Signalen's own
+    mail: the complainant has had the letters). A signal already closed, or in a state from which
+    Signalen does not allow closing, gets the text as a note instead, so the backoffice still shows it."""
+    from django.core.exceptions import ValidationError
+    signal = signalen.get_model('Signal').objects.filter(pk=signal_id).first()
+    if signal is None:
+        return None
+    try:
+        if signalen.current_state(signal) not in signalen.CLOSED_STATES:
+            try:
+                return signalen.set_status(signal, 'o', text, user=who, send_email=False).pk
+            except ValidationError:
+                logger.info('Signal %s cannot be closed from its state; noting the closed complaint', signal_id)
+        return signalen.add_note(signal, text, user=who).pk
+    except Exception as exc:
+        logger.warning('Could not close signal %s for its complaint: %r', signal_id, exc)
+        raise self.retry(exc=exc)
+
+
 @shared_task(bind=True, max_retries=3, default_retry_delay=60)
 def deliver_letter(self, letter_id):
     """Render a letter to PDF, store it and mail it where an address is known."""

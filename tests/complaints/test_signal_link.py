@@ -56,3 +56,31 @@ def test_anonymous_signal_complaint_is_informal(run_on_commit, category, complai
     signal = run_on_commit(make_signal, category=category, type_code='COM', reporter={'email': '', 'phone': ''})
     complaint = Complaint.objects.get(signal=signal)
     assert complaint.is_anonymous and not complaint.is_formal
+
+
+def close_complaint(run_on_commit, complaint, coordinator):
+    run_on_commit(services.transition, complaint, workflow.NOT_A_COMPLAINT, coordinator,
+                  data={'classification': 'melding', 'explanation': 'Dit is een melding over afval.'})
+    run_on_commit(services.transition, complaint, workflow.CLOSED, coordinator)
+
+
+def test_closing_the_complaint_closes_its_signal(run_on_commit, category, coordinator):
+    """The backoffice should not keep showing a complaint signal as open once the complaint is closed;
+    Signalen's own closing mail is not asked for (the complainant got the complaint's letters)."""
+    signal = run_on_commit(make_signal, category=category, type_code='COM')
+    complaint = Complaint.objects.get(signal=signal)
+    close_complaint(run_on_commit, complaint, coordinator)
+    signal.refresh_from_db()
+    assert signal.status.state == 'o'
+    assert signal.status.text == f'Klacht {complaint.reference}: gesloten.' and not signal.status.send_email
+    assert signal.status.user == coordinator.email
+
+
+def test_a_signal_closed_already_gets_a_note(run_on_commit, category, coordinator):
+    signal = run_on_commit(make_signal, category=category, type_code='COM')
+    complaint = Complaint.objects.get(signal=signal)
+    run_on_commit(signalen.set_status, signal, 'a', 'Dubbele melding')
+    close_complaint(run_on_commit, complaint, coordinator)
+    signal.refresh_from_db()
+    assert signal.status.state == 'a'  # left as the backoffice set it
+    assert f'Klacht {complaint.reference}: gesloten.' in notes_of(signal)
