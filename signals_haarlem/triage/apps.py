@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 
@@ -9,17 +8,8 @@ def _rules_changed(sender, **kwargs):
 
 
 def _area_changed(sender, **kwargs):
-    from . import engine
-    engine.clear_cache()
-
-    def refresh():
-        from .tasks import refresh_areas
-        try:
-            refresh_areas.delay()
-        except Exception:  # pragma: no cover - a broker outage; the next area save or triage fixes it
-            import logging
-            logging.getLogger(__name__).exception('Could not queue the refresh of areas')
-    transaction.on_commit(refresh)
+    from . import areas
+    areas.areas_changed()
 
 
 class TriageConfig(AppConfig):
