@@ -59,7 +59,9 @@ CHROMEDRIVER = '/usr/bin/chromedriver'
 
 
 @pytest.fixture(scope='session')
-def browser():
+def browser(live_server):
+    # Needs the live server so that it quits first: Chromium's keep-alive connections then end while
+    # the server still shares the test database connection with its request threads.
     import os
     import shutil
     import tempfile
@@ -95,10 +97,7 @@ def browser_login(browser, live_server, client):
             browser.get(live_server.url + path)
             return browser
         return open_page
-    yield login
-    # Leave the live server before it stops: a request still in flight would otherwise end in a server
-    # thread after the test, closing a database connection that belongs to another thread.
-    browser.get('about:blank')
+    return login
 
 
 # -- The copy of each signal's current values (standalone core) stays right through every test ------
