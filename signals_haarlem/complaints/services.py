@@ -18,7 +18,7 @@ from django.db.models.functions import ExtractYear, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from signals_haarlem import signalen, workdays
+from signals_haarlem import datetimes, signalen, workdays
 
 from . import letters as letters_mod
 from . import workflow
@@ -207,6 +207,9 @@ def _datetime(value, field, errors):
         parsed = None
     if parsed is None:
         errors.setdefault(field, []).append('Geef een geldige datum en tijd.')
+        return None
+    if not datetimes.in_range(parsed):
+        errors.setdefault(field, []).append(datetimes.OUT_OF_RANGE)
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 

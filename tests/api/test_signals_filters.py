@@ -172,6 +172,10 @@ def test_created_after_and_before(admin_client_api, amsterdam):
     assert idset(admin_client_api, {'created_after': day}) == {new.pk}
     assert idset(admin_client_api, {'created_before': day}) == {old.pk}
     assert idset(admin_client_api, {'updated_after': day}) == {old.pk, new.pk}
+    for far in ('0001-01-01', '0001-01-01T00:00:00', '9999-12-31T23:59:59'):
+        response = admin_client_api.get(LIST, {'created_after': far})
+        assert response.status_code == 400 and response.json() == {
+            'created_after': ['Geef een datum tussen 1900 en 2199.']}, far
 
 
 def test_assigned_user_email(admin_client_api, amsterdam):

@@ -111,6 +111,10 @@ BAD_BODIES = {
     'no incident date': (_bad(incident_date_start=KeyError), 'incident_date_start'),
     'bad incident date': (_bad(incident_date_start='gisteren'), 'incident_date_start'),
     'end before start': (_bad(incident_date_end='2020-01-01T00:00:00+01:00'), 'incident_date_end'),
+    # year 1 in Amsterdam is before year 1 in UTC: found by the generated bodies, once a 500
+    'incident date year 1': (_bad(incident_date_start='0001-01-01T00:00:00'), 'incident_date_start'),
+    'incident date year 9999': (_bad(incident_date_start='9999-12-31T23:59:59+01:00'), 'incident_date_start'),
+    'incident end year 1': (_bad(incident_date_end='0001-01-01T00:00:00Z'), 'incident_date_end'),
     'extra key': (_bad(priority={'priority': 'high'}), 'non_field_errors'),
     'unknown source': (_bad(source='Telefoon'), 'source'),
     'bad answers': (_bad(extra_properties={'a': 1}), 'extra_properties'),

@@ -107,6 +107,14 @@ def test_hearing_waiver_needs_a_legal_ground(formal, handler):
     assert 'ground' in info.value.message_dict
 
 
+@pytest.mark.parametrize('planned_at', ['9999-12-31T10:00', '0001-01-01T10:00'])
+def test_hearing_date_must_be_a_real_one(formal, handler, planned_at):
+    move(formal, [W.ACKNOWLEDGED, W.IN_TREATMENT], handler)
+    with pytest.raises(ValidationError) as info:
+        services.transition(formal, W.HEARING_INVITED, handler, data={'planned_at': planned_at, 'location': 'Stadhuis'})
+    assert info.value.message_dict['planned_at'] == ['Geef een datum tussen 1900 en 2199.']
+
+
 def test_hearing_held_needs_a_report(formal, handler):
     move(formal, [W.ACKNOWLEDGED, W.IN_TREATMENT, W.HEARING_INVITED], handler)
     with pytest.raises(ValidationError) as info:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from signals_haarlem import datetimes
+
 from .. import workflow
 from ..models import Note, Signal, SignalDepartments, Type
 
@@ -77,6 +79,9 @@ def _datetime(params, name, errors):
         value = None
     if value is None:
         errors[name] = ['Geef een geldige datum/tijd (bijv. 2024-01-31T12:00:00).']
+        return None
+    if not datetimes.in_range(value):
+        errors[name] = [datetimes.OUT_OF_RANGE]
         return None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)

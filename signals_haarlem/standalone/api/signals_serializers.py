@@ -15,6 +15,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from signals_haarlem import datetimes
+
 from .. import workflow
 from ..models import Attachment, Category, CategoryDepartment, Signal, SignalDepartments, Source, Type
 from .signals_access import MASK, can_view_contact_details
@@ -585,8 +587,8 @@ class SignalCreateSerializer(serializers.Serializer):
     location = LocationSerializer()
     category = CategoryInSerializer()
     reporter = ReporterSerializer()
-    incident_date_start = serializers.DateTimeField()
-    incident_date_end = serializers.DateTimeField(required=False, allow_null=True)
+    incident_date_start = datetimes.DateTimeField()
+    incident_date_end = datetimes.DateTimeField(required=False, allow_null=True)
     extra_properties = ExtraPropertiesField(required=False, allow_null=True)
     source = serializers.CharField(max_length=128, required=False)
     session = serializers.UUIDField(required=False, allow_null=True)
