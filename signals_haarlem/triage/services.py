@@ -368,9 +368,7 @@ def queue(lane, filters=None, now=None, user=None):
     lane's team sees its queue)."""
     filters = filters or QueueFilters()
     now = now or timezone.now()
-    qs = SignalLane.objects.filter(lane=lane, is_open=True)
-    if user is not None and not signalen.sees_all_signals(user):
-        qs = qs.filter(signal__in=signalen.visible_signals(user))
+    qs = visible_to(SignalLane.objects.filter(lane=lane, is_open=True), user)
     # queue_order is due_at (far in the future without one): filtered and ordered through one index.
     if filters.overdue:
         qs = qs.filter(queue_order__lte=now)
@@ -390,12 +388,19 @@ def queue(lane, filters=None, now=None, user=None):
         .order_by('queue_order', 'signal_id')
 
 
-def lane_counts(now=None):
-    """{lane id: {'open': n, 'overdue': n, 'today': n}} for the overview."""
+def visible_to(queryset, user):
+    """The SignalLanes of `queryset` whose signals `user` may see in Signalen (None: all)."""
+    if user is None or signalen.sees_all_signals(user):
+        return queryset
+    return queryset.filter(signal__in=signalen.visible_signals(user))
+
+
+def lane_counts(now=None, user=None):
+    """{lane id: {'open': n, 'overdue': n, 'today': n}} for the overview (of what `user` may see)."""
     from django.db.models import Count, Q
     now = now or timezone.now()
     end_of_today = workdays.deadline(now, 0)
-    rows = SignalLane.objects.filter(is_open=True).values('lane_id').annotate(
+    rows = visible_to(SignalLane.objects.filter(is_open=True), user).values('lane_id').annotate(
         open=Count('pk'), overdue=Count('pk', filter=Q(due_at__lte=now)),
         soon=Count('pk', filter=Q(due_at__gt=now, due_at__lte=end_of_today)))
     return {row['lane_id']: row for row in rows}

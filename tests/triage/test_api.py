@@ -347,7 +347,11 @@ def test_queue_shows_only_what_the_user_may_see(client_for, lanes, container_vol
         _signal=signal, relation_type='routing', departments=lanes['eenvoudig'].department).exists()
 
     def count(user):
-        return client_for(user).get(f'{BASE}/queues/eenvoudig/').json()['count']
+        client = client_for(user)
+        n = client.get(f'{BASE}/queues/eenvoudig/').json()['count']
+        overview = {lane['code']: lane['open'] for lane in client.get(f'{BASE}/queues/').json()}
+        assert overview['eenvoudig'] == n  # the overview counts what the queue shows
+        return n
     perms = ['signals.sia_read', 'haarlem_triage.view_decision']
     team_eenvoudig = UserFactory(departments=[lanes['eenvoudig'].department], permissions=perms)
     team_complex = UserFactory(departments=[lanes['complex'].department], permissions=perms)

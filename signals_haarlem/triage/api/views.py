@@ -267,7 +267,7 @@ class QueuesView(APIView):
     @extend_schema(operation_id='haarlem_triage_queues_list',
                    responses={200: OpenApiTypes.OBJECT if OpenApiTypes else None})
     def get(self, request):
-        counts = services.lane_counts()
+        counts = services.lane_counts(user=request.user)
         lanes = Lane.objects.filter(is_active=True).select_related('department').order_by('order', 'code')
         return Response([{
             'code': lane.code, 'name': lane.name, 'team': lane.department.name if lane.department_id else None,

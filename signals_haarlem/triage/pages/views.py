@@ -52,7 +52,7 @@ class OverviewView(TriagePage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = services.lane_counts()
+        counts = services.lane_counts(user=self.request.user)
         mine = {d.pk for d in signalen.user_departments(self.request.user)}
         context['rows'] = [{'lane': lane, 'counts': counts.get(lane.pk, {}), 'mine': lane.department_id in mine}
                            for lane in context['lanes']]
