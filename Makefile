@@ -41,8 +41,18 @@ run: fixtures
 
 test: test-sqlite test-postgres test-upstream
 
-test-sqlite: $(VENV)/.installed
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+# axe-core, the accessibility engine the werkplek browser tests run in Chromium, from the npm registry
+# (without npm those tests are skipped with a message, like the browser tests without Chromium).
+AXE_VERSION := 4.14.1
+AXE_JS := var/axe-core-$(AXE_VERSION)/axe.min.js
+$(AXE_JS):
+	mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+	  && tar xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js package/LICENSE \
+	  && rm axe-core-$(AXE_VERSION).tgz
+
+test-sqlite: $(VENV)/.installed $(if $(shell command -v npm),$(AXE_JS))
+	AXE_JS=$(AXE_JS) $(PY) -m pytest -q $(PYTEST_ARGS)
 
 # The core, the API and the apps once more on a throwaway PostgreSQL cluster from the local binaries.
 test-postgres: $(VENV)/.installed

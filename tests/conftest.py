@@ -83,6 +83,19 @@ def browser(live_server):
     shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.fixture(scope='session')
+def axe():
+    """The source of axe-core (the accessibility engine), which `make test` fetches from the npm registry
+    into var/ (or AXE_JS names the file)."""
+    import glob
+    import os
+    path = os.environ.get('AXE_JS') or next(iter(sorted(glob.glob('var/axe-core-*/axe.min.js'))), None)
+    if not path or not os.path.exists(path):
+        pytest.skip('axe-core is not there (make test fetches it with npm; or set AXE_JS)')
+    with open(path, encoding='utf-8') as handle:
+        return handle.read()
+
+
 @pytest.fixture
 def browser_login(browser, live_server, client):
     """Log `user` into the browser by session cookie; returns a function open(path)."""
