@@ -41,10 +41,15 @@ ConcurrentUpdate = getattr(_managers, 'ConcurrentUpdate', None)
 CLOSED_STATES = frozenset({'o', 'a', 's'})
 
 
+#: Models upstream Signalen keeps in other apps than `signals` (the standalone core has them all there).
+_UPSTREAM_APPS = {'Profile': 'users', 'Feedback': 'feedback', 'StandardAnswer': 'feedback',
+                  'StandardAnswerTopic': 'feedback'}
+
+
 def get_model(name):
     """A Signalen model by name: 'Signal', 'Category', 'Department', 'Status', 'Type', 'Note', ..."""
-    if name == 'Profile' and UPSTREAM:
-        return apps.get_model('users', 'Profile')
+    if UPSTREAM and name in _UPSTREAM_APPS:
+        return apps.get_model(_UPSTREAM_APPS[name], name)
     return apps.get_model('signals', name)
 
 

@@ -26,7 +26,7 @@ from signals_haarlem import signalen
 
 logger = logging.getLogger(__name__)
 
-KINDS = ('departments', 'categories', 'sources', 'areas', 'roles')
+KINDS = ('departments', 'categories', 'sources', 'areas', 'roles', 'feedback')
 
 
 def fixtures_dir():
@@ -186,6 +186,19 @@ def load_sources(data, report, create_only=False):
         _upsert(report, 'sources', Source, {'name': item['name']}, values, create_only, repr(item['name']))
 
 
+# -- feedback (KTO) -------------------------------------------------------------------------------
+
+def load_feedback_answers(data, report, create_only=False):
+    """The standard answers of the reporter's feedback form (kept by their text; an admin edits them)."""
+    StandardAnswer = signalen.get_model('StandardAnswer')
+    for item in data:
+        values = {'is_satisfied': item['is_satisfied'], 'order': item.get('order', 0),
+                  'reopens_when_unhappy': item.get('reopens_when_unhappy', False),
+                  'open_answer': item.get('open_answer', False), 'is_visible': item.get('is_visible', True)}
+        _upsert(report, 'feedback answers', StandardAnswer, {'text': item['text']}, values, create_only,
+                repr(item['text']))
+
+
 # -- areas ----------------------------------------------------------------------------------------
 
 def load_areas(data, report, create_only=False):
@@ -260,6 +273,7 @@ LOADERS = {
     'categories': ('categories.json', load_categories),
     'sources': ('sources.json', load_sources),
     'areas': ('areas.json', load_areas),
+    'feedback': ('feedback_answers.json', load_feedback_answers),
     'roles': ('roles.json', load_roles),
 }
 

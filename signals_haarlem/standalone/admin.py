@@ -149,6 +149,40 @@ class MailTemplateAdmin(admin.ModelAdmin):
     search_fields = ('key', 'subject', 'body')
 
 
+# -- feedback from reporters (KTO) ----------------------------------------------------------------------
+
+@admin.register(models.StandardAnswerTopic)
+class StandardAnswerTopicAdmin(admin.ModelAdmin):
+    list_display = ('name', 'description', 'order')
+    list_editable = ('order',)
+
+
+@admin.register(models.StandardAnswer)
+class StandardAnswerAdmin(admin.ModelAdmin):
+    """The answers a reporter picks on the feedback form; which unhappy ones ask to reopen the signal."""
+    list_display = ('text', 'is_satisfied', 'reopens_when_unhappy', 'open_answer', 'topic', 'order', 'is_visible')
+    list_filter = ('is_satisfied', 'is_visible', 'reopens_when_unhappy', 'topic')
+    list_editable = ('order', 'is_visible')
+    search_fields = ('text',)
+
+
+@admin.register(models.Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """What reporters answered (read only: it is theirs)."""
+    list_display = ('_signal', 'created_at', 'submitted_at', 'is_satisfied', 'allows_contact')
+    list_filter = ('is_satisfied', 'allows_contact')
+    date_hierarchy = 'created_at'
+    raw_id_fields = ('_signal',)
+    readonly_fields = ('token', '_signal', 'created_at', 'submitted_at', 'is_satisfied', 'allows_contact', 'text',
+                       'text_list', 'text_extra')
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 # -- settings of the backoffice ------------------------------------------------------------------------
 
 @admin.register(models.StoredSignalFilter)

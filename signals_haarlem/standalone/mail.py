@@ -6,8 +6,12 @@
   to `email_override` if given, else the reporter (not when the reporter declined contact, and not for
   "forward to external": that mail goes to a partner, from the partners flow).
 
-Texts come from `MailTemplate` rows an admin edits (key 'signal_created', 'status_changed' or
-'status_changed:<state>'); without a row, the default in templates/signals/mail/ is used. A failing
+- When the reporter sent unhappy feedback (KTO, see feedback.py) and may be contacted: a mail that it
+  arrived. The closing mail ("afgehandeld") carries the two feedback links.
+
+Texts come from `MailTemplate` rows an admin edits (key 'signal_created', 'status_changed',
+'status_changed:<state>' or 'feedback_received'); without a row, the default in templates/signals/mail/
+is used. A failing
 mail is logged and never breaks the change that caused it.
 """
 import logging
@@ -96,9 +100,19 @@ def _send(to, subject, text, html):
     message.send()
 
 
+def _with_feedback_links(context, positive, negative):
+    return {**context, 'positive_feedback_url': positive, 'negative_feedback_url': negative}
+
+
 def preview(signal, state, text=None, email_override=None):
-    """(subject, html) of the mail a status change to `state` with `text` would send."""
-    subject, _, html = render(STATUS, context_for(signal, state, text), state=state)
+    """(subject, html) of the mail a status change to `state` with `text` would send (the feedback links
+    of a closing mail are examples: no feedback is requested by a preview)."""
+    context = context_for(signal, state, text)
+    if state == workflow.AFGEHANDELD:
+        from .feedback import urls
+        from .models import Feedback
+        context = _with_feedback_links(context, *urls(Feedback(token='voorbeeld')))
+    subject, _, html = render(STATUS, context, state=state)
     return subject, html
 
 
@@ -140,7 +154,11 @@ def send_status_mail(signal_pk, status_pk):
             if reporter is None or not reporter.email or not reporter.allows_contact:
                 return False
             to = reporter.email
-        subject, text, html = render(STATUS, context_for(signal, status.state, status.text), state=status.state)
+        context = context_for(signal, status.state, status.text)
+        if status.state == workflow.AFGEHANDELD:  # ask the reporter how it went (KTO)
+            from . import feedback
+            context = _with_feedback_links(context, *feedback.urls(feedback.request(signal)))
+        subject, text, html = render(STATUS, context, state=status.state)
         _send(to, subject, text, html)
         Signal.actions.create_note({'text': f'Automatische e-mail bij status "{workflow.label(status.state)}" '
                                             f'is verzonden aan de melder.', 'created_by': None}, signal)
@@ -148,6 +166,39 @@ def send_status_mail(signal_pk, status_pk):
     except Exception:
         logger.exception('Status mail for signal %s failed', signal_pk)
         return False
+
+
+FEEDBACK_RECEIVED = 'feedback_received'
+
+
+def send_feedback_received_mail(feedback_pk):
+    """To an unhappy reporter who may be contacted: their reaction arrived. True if a mail went out."""
+    from .models import Feedback, Signal
+    try:
+        feedback = Feedback.objects.filter(pk=feedback_pk).first()
+        signal = _signal(feedback._signal_id) if feedback is not None else None
+        reporter = signal.reporter if signal is not None and signal.reporter_id else None
+        if reporter is None or not reporter.email or not reporter.allows_contact or feedback.is_satisfied:
+            return False
+        context = {**context_for(signal), 'feedback_text': ', '.join(feedback.text_list or []),
+                   'feedback_text_extra': feedback.text_extra or ''}
+        subject, text, html = render(FEEDBACK_RECEIVED, context)
+        _send(reporter.email, subject, text, html)
+        Signal.actions.create_note({'text': 'Automatische e-mail bij ontvangst van feedback is verzonden aan de '
+                                            'melder.', 'created_by': None}, signal)
+        return True
+    except Exception:
+        logger.exception('Feedback-received mail for feedback %s failed', feedback_pk)
+        return False
+
+
+@shared_task(name='signals.mail.feedback_received')
+def feedback_received_mail_task(feedback_pk):
+    return send_feedback_received_mail(feedback_pk)
+
+
+def dispatch_feedback_received(feedback_pk):
+    _dispatch(feedback_received_mail_task, feedback_pk)
 
 
 @shared_task(name='signals.mail.created')

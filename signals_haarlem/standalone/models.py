@@ -5,6 +5,7 @@ and user assignment; every earlier one stays as a row pointing back at the signa
 those tables are the append-only history of each aspect. `History` adds one readable line per change
 (who, when, what), which is what the backoffice's history tab shows.
 """
+import secrets
 import uuid
 
 from django.conf import settings
@@ -604,3 +605,66 @@ class MailTemplate(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# -- Feedback from the reporter (KTO: klanttevredenheidsonderzoek) -----------------------------------
+
+def _feedback_token():
+    return secrets.token_urlsafe(32)
+
+
+class StandardAnswerTopic(models.Model):
+    """A heading the feedback form groups standard answers under."""
+    name = models.CharField(max_length=255, unique=True)
+    description = models.TextField(max_length=1000)
+    order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ('order', 'name')
+        verbose_name = 'onderwerp van standaardantwoorden'
+        verbose_name_plural = 'onderwerpen van standaardantwoorden'
+
+    def __str__(self):
+        return self.name
+
+
+class StandardAnswer(models.Model):
+    """An answer the reporter can pick on the feedback form ("Waarom bent u (on)tevreden?")."""
+    is_visible = models.BooleanField('zichtbaar', default=True)
+    is_satisfied = models.BooleanField('bij tevreden', default=True)
+    reopens_when_unhappy = models.BooleanField(
+        'vraagt heropenen aan', default=False,
+        help_text='Een ontevreden melder met dit antwoord zet de melding op "verzoek tot heropenen".')
+    open_answer = models.BooleanField(
+        'open antwoord', default=False,
+        help_text='De melder typt zelf een antwoord (deze tekst is de voorzet); dat vraagt altijd heropenen aan.')
+    text = models.TextField(max_length=1000, unique=True)
+    order = models.IntegerField(default=0)
+    topic = models.ForeignKey(StandardAnswerTopic, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ('order', '-pk')
+        verbose_name = 'standaardantwoord'
+        verbose_name_plural = 'standaardantwoorden'
+
+    def __str__(self):
+        return f'{"tevreden" if self.is_satisfied else "ontevreden"}: {self.text}'
+
+
+class Feedback(models.Model):
+    """A request for the reporter's feedback, made when the signal is closed with a mail to the reporter;
+    filled out once through the link in that mail, within FEEDBACK_EXPECTED_WITHIN_N_DAYS days."""
+    token = models.CharField(max_length=120, primary_key=True, default=_feedback_token, editable=False)
+    _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='feedback')
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField(null=True, editable=False)
+    is_satisfied = models.BooleanField(null=True)
+    allows_contact = models.BooleanField(default=False)
+    text = models.TextField(max_length=1000, null=True, blank=True)
+    text_list = models.JSONField(null=True, blank=True)
+    text_extra = models.TextField(max_length=1000, null=True, blank=True)
+
+    class Meta:
+        ordering = ('_signal', '-created_at')
+        verbose_name = 'feedback van de melder'
+        verbose_name_plural = 'feedback van melders'

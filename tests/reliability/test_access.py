@@ -89,6 +89,7 @@ ACCESS = {
     **_same(PUBLIC, 'signals-health', 'signals-v1-public-categories', 'signals-v1-public-category',
             'signals-v1-public-sub-categories', 'signals-v1-public-sub-category', 'signals-v1-public-signals',
             'signals-v1-public-geography', 'signals-v1-public-signal', 'signals-v1-public-signal-attachments',
+            'signals-v1-public-feedback-form', 'signals-v1-public-feedback-standard-answers',
             'schema', 'swagger-ui'),
     **_with_alt(PUBLIC, 'public-questions', 'category-prediction'),
     # signal photos and category icons from the local media folder (random names; never letters or
@@ -317,6 +318,8 @@ def build_world(capture_on_commit):
         'signals-v1-public-sub-category': {'slug': main.slug, 'sub_slug': sub.slug},
         'signals-v1-public-signal': {'uuid': w.signal.signal_id},
         'signals-v1-public-signal-attachments': {'uuid': w.signal.signal_id},
+        'signals-v1-public-feedback-form': {'token': signalen.get_model('Feedback').objects.create(
+            _signal=w.signal).token},
         'signals-v1-private-signal-attachment': {'pk': w.signal.pk, 'attachment_pk': w.attachment.pk},
         'signals-v1-private-signal-reporter-cancel': {'pk': w.signal.pk, 'reporter_pk': w.signal.reporter_id},
         'private-me-filter-detail': {'pk': StoredSignalFilter.objects.create(

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 
 from signals_haarlem import datetimes
 
+from .. import feedback as feedback_service
 from .. import workflow
 from ..models import Note, Signal, SignalDepartments, Type
 
@@ -199,9 +200,11 @@ def filter_signals(queryset, params):  # noqa: C901  (one flat list of independe
         q &= part
 
     feedback = _choices(params, 'feedback', FEEDBACK, errors)
-    if feedback and 'not_received' not in feedback:
-        # There is no feedback form (KTO) in the standalone core: nobody was satisfied or not.
-        q &= Q(pk__in=[])
+    if feedback:  # by the signal's latest feedback request (KTO)
+        part = Q()
+        for kind in dict.fromkeys(feedback):
+            part |= Q(pk__in=feedback_service.signal_ids(kind))
+        q &= part
 
     punctuality = _choices(params, 'punctuality', PUNCTUALITY, errors)
     if punctuality:

@@ -21,7 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import mail, workflow
+from .. import feedback, mail, workflow
 from ..models import Attachment, History, Reporter, Signal
 from ..search import search_signals
 from .pagination import LinkHeaderPagination
@@ -377,8 +377,9 @@ class SignalContext(PrivateView):
             reporter = {
                 'signal_count': same.count(),
                 'open_count': same.exclude(current_state__in=sorted(workflow.CLOSED_STATES)).count(),
-                'positive_count': 0,  # no feedback forms (KTO) in the standalone core
-                'negative_count': 0,
+                # by the latest feedback (KTO) on each of the reporter's signals
+                'positive_count': same.filter(pk__in=feedback.signal_ids('satisfied')).count(),
+                'negative_count': same.filter(pk__in=feedback.signal_ids('not_satisfied')).count(),
             }
         url = Ctx(request).signal_url(signal.pk)
         return Response({'_links': {'self': {'href': f'{url}/context'}}, 'near': near, 'geography': near,
@@ -479,14 +480,18 @@ class SignalContextReporter(PrivateView):
             _has_children=Exists(Signal.objects.filter(parent=OuterRef('pk')))).order_by('-created_at')
         paginator = LinkHeaderPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        visible = set(self.visible(Signal.objects.filter(pk__in=[s.pk for s in page])).values_list('pk', flat=True))
+        ids = [s.pk for s in page]
+        visible = set(self.visible(Signal.objects.filter(pk__in=ids)).values_list('pk', flat=True))
+        answered = {row['_signal_id']: {'is_satisfied': row['is_satisfied'], 'submitted_at': dt(row['submitted_at'])}
+                    for row in feedback.latest_requests().filter(_signal_id__in=ids, submitted_at__isnull=False)
+                    .values('_signal_id', 'is_satisfied', 'submitted_at')}
         ctx = Ctx(request)
         results = []
         for other in page:
             item = child_item(ctx, other, other.pk in visible)
             results.append({'id': other.pk, 'created_at': dt(other.created_at), 'category': item['category'],
-                            'status': item['status'], 'feedback': None, 'can_view_signal': item['can_view_signal'],
-                            'has_children': bool(other._has_children)})
+                            'status': item['status'], 'feedback': answered.get(other.pk),
+                            'can_view_signal': item['can_view_signal'], 'has_children': bool(other._has_children)})
         return paginator.get_paginated_response(results)
 
 

@@ -4,6 +4,7 @@ Paths accept an optional trailing slash, as upstream's (the frontend uses both f
 """
 from django.urls import re_path
 
+from . import feedback_views as feedback
 from . import signals_exports as exports
 from . import signals_public_views as public
 from . import signals_views as private
@@ -27,6 +28,10 @@ urlpatterns = [
     re_path(rf'^public/signals/{UUID}/?$', public.PublicSignalDetail.as_view(), name='signals-v1-public-signal'),
     re_path(rf'^public/signals/{UUID}/attachments/?$', public.PublicSignalAttachments.as_view(),
             name='signals-v1-public-signal-attachments'),
+    re_path(r'^public/feedback/forms/(?P<token>[-\w]{1,120})/?$', feedback.FeedbackForm.as_view(),
+            name='signals-v1-public-feedback-form'),
+    re_path(r'^public/feedback/standard_answers/?$', feedback.StandardAnswers.as_view(),
+            name='signals-v1-public-feedback-standard-answers'),
 
     # private
     re_path(r'^private/signals/?$', private.SignalList.as_view(), name='signals-v1-private-signals'),
