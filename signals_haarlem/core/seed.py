@@ -712,6 +712,7 @@ def run(n, seed=0, months=12, fast=None, now=None, batch_size=None, stdout=None,
         for number, plans in enumerate(_batches(planner.plans(), batch_size)):
             signals = writer.write(plans)
             written += len(signals)
+            write_feedback(plans, signals, random.Random(f'{seed}:feedback:{number}'), now or timezone.now())
             if seeders:
                 fresh = list(signalen.get_model('Signal').objects.filter(pk__in=[s.pk for s in signals])
                              .select_related('status', 'category_assignment__category__parent', 'location',
@@ -729,6 +730,32 @@ def run(n, seed=0, months=12, fast=None, now=None, batch_size=None, stdout=None,
             if progress is not None:
                 progress(len(signals))
     return written
+
+
+def write_feedback(plans, signals, rng, now):
+    """The reporters' feedback (KTO) the closing mails asked for: for a closed demo signal whose reporter
+    gave an e-mail address, a request at the closing moment; most reporters answer within days, most of
+    them satisfied, some with an answer that asked to reopen (the demo's status history has those)."""
+    Feedback = signalen.get_model('Feedback')
+    answers = {True: [], False: []}
+    for text, satisfied in signalen.get_model('StandardAnswer').objects.filter(is_visible=True) \
+            .values_list('text', 'is_satisfied'):
+        answers[satisfied].append(text)
+    rows = []
+    for plan, signal in zip(plans, signals):
+        closed = [e for e in plan.events if e.kind == 'status' and e.state == 'o']
+        if not closed or not plan.reporter.get('email') or rng.random() < 0.25:
+            continue
+        asked = closed[-1].when
+        row = Feedback(_signal_id=signal.pk, created_at=asked)
+        answered = asked + timedelta(hours=rng.uniform(2, 24 * 10))
+        if rng.random() < 0.55 and answered < now:
+            satisfied = rng.random() < 0.7
+            row.submitted_at, row.is_satisfied = answered, satisfied
+            row.text_list = [rng.choice(answers[satisfied])] if answers[satisfied] else ['Geen reden gegeven']
+            row.allows_contact = not satisfied and rng.random() < 0.5
+        rows.append(row)
+    Feedback.objects.bulk_create(rows, batch_size=500)
 
 
 class _nothing:

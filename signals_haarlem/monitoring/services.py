@@ -51,6 +51,7 @@ FIGURE_TITLES = {
     'on_time_by_team': 'Op tijd per team',
     'retriage_rate': 'Hertriage',
     'reopen_requests': 'Verzoeken tot heropenen',
+    'satisfaction': 'Tevredenheid van melders (KTO)',
     'open_by_age': 'Openstaand werk naar leeftijd',
     'complaints_per_month': 'Klachten per maand en tijdigheid',
     'complaints_by_outcome': 'Klachten naar uitkomst',
@@ -505,6 +506,37 @@ def reopen_requests(filters):
                       'series': [('requested', 'Verzoek tot heropenen'), ('reopened', 'Heropend')]})
 
 
+def satisfaction(filters):
+    """Per current lane: the feedback asked of reporters in the period (with the closing mail), how much
+    came back, and the share of satisfied reporters among the answers."""
+    Feedback = signalen.get_model('Feedback')
+    answered = Q(submitted_at__isnull=False)
+    rows = (Feedback.objects.filter(filters.signal_q('_signal__'), created_at__gte=filters.since,
+                                    created_at__lt=filters.until)
+            .order_by().values('_signal__haarlem_triage__lane')
+            .annotate(asked=Count('pk'), answered=Count('pk', filter=answered),
+                      satisfied=Count('pk', filter=answered & Q(is_satisfied=True))))
+    counts = {row.pop('_signal__haarlem_triage__lane'): row for row in rows}
+    empty = {'asked': 0, 'answered': 0, 'satisfied': 0}
+
+    def line(name, c):
+        return {'name': name, **c, 'unsatisfied': c['answered'] - c['satisfied'],
+                'response': _share(c['answered'], c['asked']), 'share': _share(c['satisfied'], c['answered'])}
+    table = [{**line(lane.name, counts.get(lane.pk, empty)), 'code': lane.code}
+             for lane in _shown_lanes(filters, counts)]
+    if counts.get(None) and filters.lane is None:
+        table.append({**line('(geen baan)', counts[None]), 'code': ''})
+    return Figure(
+        'satisfaction', FIGURE_TITLES['satisfaction'],
+        'Per huidige baan: hoe vaak een melder bij het afhandelen (met e-mail) om zijn oordeel is gevraagd in de '
+        'periode, hoe vaak hij antwoordde, en welk deel van de antwoorden tevreden was.',
+        [Column('name', 'Baan', 'text'), Column('asked', 'Gevraagd'), Column('answered', 'Beantwoord'),
+         Column('response', 'Respons (%)', 'percent'), Column('satisfied', 'Tevreden'),
+         Column('unsatisfied', 'Ontevreden'), Column('share', 'Tevreden (%)', 'percent')],
+        table, chart={'type': 'grouped_bar', 'label': 'name', 'percent': True,
+                      'series': [('share', 'Tevreden'), ('response', 'Respons')]})
+
+
 def open_by_age(filters, now=None):
     """Open signals now, per current lane and age bucket (days since the report); and how many are late."""
     from signals_haarlem.triage.models import SignalLane
@@ -688,6 +720,7 @@ FIGURES = {
     'on_time_by_team': on_time_by_team,
     'retriage_rate': retriage_rate,
     'reopen_requests': reopen_requests,
+    'satisfaction': satisfaction,
     'open_by_age': open_by_age,
     'complaints_per_month': complaints_per_month,
     'complaints_by_outcome': complaints_by_outcome,
@@ -702,6 +735,7 @@ SLUGS = {
     'on_time_by_team': 'op-tijd-per-team',
     'retriage_rate': 'hertriage',
     'reopen_requests': 'heropenen',
+    'satisfaction': 'tevredenheid',
     'open_by_age': 'openstaand-naar-leeftijd',
     'complaints_per_month': 'klachten-per-maand',
     'complaints_by_outcome': 'klachten-naar-uitkomst',
@@ -749,6 +783,9 @@ def summary(figures):
     if 'reopen_requests' in figures:
         result['reopen_requests'] = sum(r['requested'] for r in figures['reopen_requests'].rows)
         result['reopened'] = sum(r['reopened'] for r in figures['reopen_requests'].rows)
+    if 'satisfaction' in figures:
+        rows = figures['satisfaction'].rows
+        result['satisfied_share'] = _share(sum(r['satisfied'] for r in rows), sum(r['answered'] for r in rows))
     if 'complaints_per_month' in figures:
         result['complaints'] = sum(r['n'] for r in figures['complaints_per_month'].rows)
     return result

@@ -144,6 +144,21 @@ def test_current_records_and_history_are_consistent(fast):
         assert s.updated_at == max([statuses[-1].created_at, *s.notes.values_list('created_at', flat=True)])
 
 
+def test_feedback_only_where_a_closing_mail_could_ask_for_it():
+    run(True)
+    asked = list(signalen.get_model('Feedback').objects.select_related('_signal__reporter'))
+    assert asked and any(f.submitted_at for f in asked) and any(not f.submitted_at for f in asked)
+    assert {f.is_satisfied for f in asked if f.submitted_at} == {True, False}
+    answers = set(signalen.get_model('StandardAnswer').objects.values_list('text', flat=True))
+    for f in asked:
+        closing = f._signal.statuses.filter(state='o').order_by('-created_at').first()
+        assert closing is not None and f.created_at == closing.created_at and f._signal.reporter.email
+        if f.submitted_at:
+            assert f.created_at < f.submitted_at <= NOW and set(f.text_list) <= answers
+        else:
+            assert f.is_satisfied is None
+
+
 def test_bulk_writes_exactly_the_rows_the_actions_write():
     through_actions = run_and_roll_back(False)
     run(True)

@@ -112,6 +112,13 @@ def build(categories, stadsdelen, n=70, seed=5):
                     resolved = responded + timedelta(days=rng.choice([0.5, 3, 8, 20, 40]))
                     if resolved < now:
                         _set_state(signal, 'o', resolved)
+                        if rng.random() < 0.7:  # the closing mail asked for feedback; some answer
+                            answered = rng.random() < 0.6
+                            signalen.get_model('Feedback').objects.create(
+                                _signal=signal, created_at=resolved,
+                                submitted_at=resolved + timedelta(days=1) if answered else None,
+                                is_satisfied=(rng.random() < 0.65) if answered else None,
+                                text_list=['Reden'] if answered else None)
                         if rng.random() < 0.2:
                             _set_state(signal, 'reopen requested', resolved + timedelta(days=1))
                             if rng.random() < 0.5:

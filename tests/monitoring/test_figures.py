@@ -103,6 +103,18 @@ class Expected:
                 counts[(month_of(day), status.state)] += 1
         return counts
 
+    def satisfaction(self):
+        result = defaultdict(Counter)
+        for f in signalen.get_model('Feedback').objects.filter(_signal_id__in=self.ids):
+            if not self.filters.start <= local_date(f.created_at) <= self.filters.end:
+                continue
+            sl = self.lanes.get(f._signal_id)
+            c = result[sl.lane.name if sl else '(geen baan)']
+            c['asked'] += 1
+            c['answered'] += f.submitted_at is not None
+            c['satisfied'] += f.submitted_at is not None and f.is_satisfied is True
+        return result
+
     def open_by_age(self):
         counts, late = Counter(), Counter()
         for s in self.matching:
@@ -204,6 +216,17 @@ def check_all(filters, expected, lanes):
         assert row['reopened'] == counts.get((row['month'], 'reopened'), 0)
     assert sum(r['requested'] + r['reopened'] for r in figure.rows) == sum(counts.values())
 
+    # Reporters' satisfaction (KTO) per lane.
+    figure = services.satisfaction(filters)
+    counts = expected.satisfaction()
+    got = {row['name']: row for row in figure.rows}
+    for name, c in counts.items():
+        row = got[name]
+        assert (row['asked'], row['answered'], row['satisfied'], row['unsatisfied']) == \
+            (c['asked'], c['answered'], c['satisfied'], c['answered'] - c['satisfied']), name
+        assert row['share'] == (c['satisfied'] / c['answered'] if c['answered'] else None)
+    assert sum(r['asked'] for r in figure.rows) == sum(c['asked'] for c in counts.values())
+
     # Open work by age (now).
     figure = services.open_by_age(filters, now=now)
     counts, late = expected.open_by_age()
@@ -259,6 +282,9 @@ def test_dashboard_equals_counts_over_the_rows(dataset, lanes):
     assert sum(r['res_measured'] - r['res_on_time'] for r in per_lane) > 0  # some late
     assert sum(r['moved'] for r in services.retriage_rate(filters).rows) > 0
     assert sum(r['requested'] for r in services.reopen_requests(filters).rows) > 0
+    kto = services.satisfaction(filters).rows
+    assert sum(r['satisfied'] for r in kto) and sum(r['unsatisfied'] for r in kto)
+    assert sum(r['asked'] - r['answered'] for r in kto)  # some never answered
     assert sum(r['on_time'] + r['late'] for r in services.complaints_per_month(filters).rows) > 0
 
 
@@ -323,7 +349,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(categories, stadsdelen):
         with CaptureQueriesContext(connection) as ctx:
             services.dashboard(Filters.default())
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 16
+    assert counts[0] == counts[1] <= 17
 
 
 def test_parse_filters_defaults_and_errors(lanes, categories, stadsdelen):

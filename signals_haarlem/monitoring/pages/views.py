@@ -19,7 +19,7 @@ BY_SLUG = {slug: key for key, slug in services.SLUGS.items()}
 #: Sections of the dashboard: (id, heading, figure keys).
 SECTIONS = (
     ('meldingen', 'Meldingen en triage', ('signals_per_week', 'on_time_by_lane', 'on_time_by_team', 'retriage_rate',
-                                          'reopen_requests', 'open_by_age')),
+                                          'reopen_requests', 'satisfaction', 'open_by_age')),
     ('klachten', 'Klachten', ('complaints_per_month', 'complaints_by_outcome', 'complaints_by_norm')),
     ('partners', 'Partners', ('partner_on_time',)),
 )
@@ -89,6 +89,7 @@ class DashboardView(MonitoringPage, TemplateView):
             ('Nu open en te laat', charts.format_number(summary.get('open_late'))),
             ('Verzoeken tot heropenen', charts.format_number(summary.get('reopen_requests'))),
             ('Heropend', charts.format_number(summary.get('reopened'))),
+            ('Melders tevreden (KTO)', charts.format_percent(summary.get('satisfied_share'))),
             ('Klachten ontvangen', charts.format_number(summary.get('complaints'))),
         ], generated_at=timezone.localtime())
         return context
