@@ -138,6 +138,19 @@ def refresh_current_values(signal_ids):
         current.refresh_signals(get_model('Signal').objects.filter(pk__in=signal_ids))
 
 
+#: The reporter's feedback (KTO) on a signal: when it was asked and answered, and what was said.
+FeedbackAnswer = namedtuple('FeedbackAnswer', 'asked_at answered_at is_satisfied reasons remark')
+
+
+def feedback_of(signal):
+    """The feedback requests of the signal (the closing mail asks for it), newest first; a request
+    without an answer has answered_at None."""
+    rows = get_model('Feedback').objects.filter(_signal_id=getattr(signal, 'pk', signal)) \
+        .order_by('-created_at').values_list('created_at', 'submitted_at', 'is_satisfied', 'text_list', 'text_extra')
+    return [FeedbackAnswer(asked, answered, satisfied, list(reasons or []), remark or '')
+            for asked, answered, satisfied, reasons, remark in rows]
+
+
 def main_category_of(signal):
     """The main (parent) category of the signal's current category, or None."""
     category = category_of(signal)

@@ -193,3 +193,26 @@ def test_queue_page_queries_do_not_grow_with_the_rows(client, behandelaar, conta
         page = client.get('/werkplek/triage/baan/eenvoudig/').content.decode()
     assert '11 openstaande meldingen' in page
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_signal_page_shows_the_reporters_feedback(client, behandelaar, container_vol):
+    """Team Maatwerk sees why a reporter was unhappy, next to the triage (what the KTO form gave)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from signals_haarlem import signalen
+    signal = triaged(container_vol)
+    Feedback = signalen.get_model('Feedback')
+    Feedback.objects.create(_signal=signal, created_at=timezone.now() - timedelta(days=9),
+                            submitted_at=timezone.now() - timedelta(days=8), is_satisfied=False,
+                            text_list=['Het probleem is niet opgelost.'], text_extra='Container staat er nog')
+    client.force_login(behandelaar)
+    page = client.get(f'/werkplek/triage/melding/{signal.pk}/').content.decode()
+    assert 'Oordeel van de melder' in page and 'Niet tevreden' in page
+    assert 'Het probleem is niet opgelost.' in page and 'Toelichting: Container staat er nog' in page
+    Feedback.objects.create(_signal=signal)  # asked again (closed again), no answer yet
+    page = client.get(f'/werkplek/triage/melding/{signal.pk}/').content.decode()
+    assert 'nog geen antwoord' in page and page.index('nog geen antwoord') < page.index('Niet tevreden')
+    other = triaged(container_vol)
+    assert 'Oordeel van de melder' not in client.get(f'/werkplek/triage/melding/{other.pk}/').content.decode()

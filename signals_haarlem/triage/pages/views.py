@@ -140,7 +140,7 @@ def _signal_context(request, signal_id, forms=None):
         'signal': signal, 'state': state, 'decisions': decisions, 'events': events, 'terms': terms,
         'current': current, 'category': signalen.category_of(signal), 'address': signalen.address_text(signal),
         'status_label': labels.get(signalen.current_state(signal), signalen.current_state(signal)),
-        'can_retriage': can_retriage, 'can_agree': can_agree,
+        'can_retriage': can_retriage, 'can_agree': can_agree, 'feedback': signalen.feedback_of(signal),
         'retriage_form': forms.get('retriage') or (RetriageForm(current_lane=state.lane if state else None)
                                                    if can_retriage else None),
         'release_form': forms.get('release') or (ReasonForm() if can_retriage and state and state.is_manual else None),
