@@ -8,9 +8,11 @@
 
 - When the reporter sent unhappy feedback (KTO, see feedback.py) and may be contacted: a mail that it
   arrived. The closing mail ("afgehandeld") carries the two feedback links.
+- When staff change the reporter's e-mail address (see reporters.py): the confirmation link to the new
+  address, and once confirmed, a notice to the previous one.
 
 Texts come from `MailTemplate` rows an admin edits (key 'signal_created', 'status_changed',
-'status_changed:<state>' or 'feedback_received'); without a row, the default in templates/signals/mail/
+'status_changed:<state>', 'feedback_received', 'reporter_verification' or 'reporter_changed'); without a row, the default in templates/signals/mail/
 is used. A failing
 mail is logged and never breaks the change that caused it.
 """
@@ -199,6 +201,61 @@ def feedback_received_mail_task(feedback_pk):
 
 def dispatch_feedback_received(feedback_pk):
     _dispatch(feedback_received_mail_task, feedback_pk)
+
+
+VERIFY_EMAIL = 'reporter_verification'
+CONTACT_CHANGED = 'reporter_changed'
+
+
+def send_reporter_verification_mail(reporter_pk):
+    """To the new address of a reporter change: the link that confirms it. True if a mail went out."""
+    from .models import ReporterVerification
+    from .reporters import link
+    try:
+        verification = ReporterVerification.objects.select_related('reporter').filter(pk=reporter_pk).first()
+        if verification is None or not verification.is_pending or not verification.reporter.email:
+            return False
+        signal = _signal(verification.reporter._signal_id)
+        context = {**context_for(signal), 'verification_url': link(verification),
+                   'expires_at': verification.expires_at}
+        subject, text, html = render(VERIFY_EMAIL, context)
+        _send(verification.reporter.email, subject, text, html)
+        return True
+    except Exception:
+        logger.exception('Verification mail for reporter %s failed', reporter_pk)
+        return False
+
+
+def send_contact_changed_mail(signal_pk, old_email):
+    """To the previous address once a new one is confirmed: the contact details of the report changed."""
+    try:
+        signal = _signal(signal_pk)
+        if signal is None or not old_email:
+            return False
+        subject, text, html = render(CONTACT_CHANGED, context_for(signal))
+        _send(old_email, subject, text, html)
+        return True
+    except Exception:
+        logger.exception('Contact-changed mail for signal %s failed', signal_pk)
+        return False
+
+
+@shared_task(name='signals.mail.reporter_verification')
+def reporter_verification_mail_task(reporter_pk):
+    return send_reporter_verification_mail(reporter_pk)
+
+
+@shared_task(name='signals.mail.reporter_changed')
+def contact_changed_mail_task(signal_pk, old_email):
+    return send_contact_changed_mail(signal_pk, old_email)
+
+
+def dispatch_reporter_verification(reporter_pk):
+    _dispatch(reporter_verification_mail_task, reporter_pk)
+
+
+def dispatch_contact_changed(signal_pk, old_email):
+    _dispatch(contact_changed_mail_task, signal_pk, old_email)
 
 
 @shared_task(name='signals.mail.created')

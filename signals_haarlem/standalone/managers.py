@@ -302,6 +302,33 @@ class SignalManager(models.Manager):
             return reporter, s.reporter
         return self._single(signal, build, update_reporter, 'reporter', 'reporter')
 
+    def propose_reporter(self, data, signal, note):
+        """New contact details that take effect only when approved (approve_reporter): the record and a
+        history line `note`, no hook; returns the Reporter."""
+        with transaction.atomic():
+            locked = self._lock(signal)
+            reporter = self._reporter(data, locked)
+            self._history(locked, 'REPORTER_VERIFICATION', reporter, note, who=data.get('created_by'))
+            locked.save(update_fields=['updated_at'])
+        return reporter
+
+    def approve_reporter(self, reporter, signal, who=None):
+        """Make a proposed reporter record the signal's reporter (sends update_reporter)."""
+        def build(s):
+            if reporter._signal_id != s.pk:
+                raise ValidationError({'reporter': ['Deze melder hoort niet bij deze melding.']})
+            self._history(s, 'UPDATE_REPORTER', reporter, 'Contactgegevens melder gewijzigd',
+                          'Het nieuwe e-mailadres is bevestigd door de melder.', who=who)
+            return reporter, s.reporter
+        return self._single(signal, build, update_reporter, 'reporter', 'reporter')
+
+    def note_reporter(self, reporter, signal, note, who=None):
+        """A history line about a proposed reporter record (e.g. the change was cancelled)."""
+        with transaction.atomic():
+            locked = self._lock(signal)
+            self._history(locked, 'REPORTER_VERIFICATION', reporter, note, who=who)
+            locked.save(update_fields=['updated_at'])
+
     def update_priority(self, data, signal):
         return self._single(signal, lambda s: (self._priority(data, s), s.priority), update_priority,
                             'priority', 'priority')

@@ -18,6 +18,11 @@ from . import current, workflow
 from .managers import SignalManager
 
 
+def _token():
+    """An unguessable token for a link in a mail (feedback form, e-mail verification)."""
+    return secrets.token_urlsafe(32)
+
+
 class Department(models.Model):
     code = models.CharField(max_length=16, unique=True)
     name = models.CharField(max_length=255)
@@ -305,6 +310,27 @@ class Reporter(SignalRecord):
         verbose_name = 'melder'
         verbose_name_plural = 'melders'
         indexes = [models.Index(fields=['email']), models.Index(fields=['phone'])]
+
+
+class ReporterVerification(models.Model):
+    """A change to a new e-mail address, waiting until the reporter confirms it through the link mailed
+    there (the record of the new details exists, but is not the signal's reporter until then)."""
+    reporter = models.OneToOneField(Reporter, primary_key=True, on_delete=models.CASCADE,
+                                    related_name='verification')
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.EmailField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = 'bevestiging e-mailadres melder'
+        verbose_name_plural = 'bevestigingen e-mailadres melder'
+
+    @property
+    def is_pending(self):
+        return self.verified_at is None and self.cancelled_at is None
 
 
 class Priority(SignalRecord):
@@ -609,8 +635,6 @@ class MailTemplate(models.Model):
 
 # -- Feedback from the reporter (KTO: klanttevredenheidsonderzoek) -----------------------------------
 
-def _feedback_token():
-    return secrets.token_urlsafe(32)
 
 
 class StandardAnswerTopic(models.Model):
@@ -654,7 +678,7 @@ class StandardAnswer(models.Model):
 class Feedback(models.Model):
     """A request for the reporter's feedback, made when the signal is closed with a mail to the reporter;
     filled out once through the link in that mail, within FEEDBACK_EXPECTED_WITHIN_N_DAYS days."""
-    token = models.CharField(max_length=120, primary_key=True, default=_feedback_token, editable=False)
+    token = models.CharField(max_length=120, primary_key=True, default=_token, editable=False)
     _signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name='feedback')
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     submitted_at = models.DateTimeField(null=True, editable=False)

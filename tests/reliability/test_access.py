@@ -90,6 +90,7 @@ ACCESS = {
             'signals-v1-public-sub-categories', 'signals-v1-public-sub-category', 'signals-v1-public-signals',
             'signals-v1-public-geography', 'signals-v1-public-signal', 'signals-v1-public-signal-attachments',
             'signals-v1-public-feedback-form', 'signals-v1-public-feedback-standard-answers',
+            'signals-v1-public-reporter-verify-email',
             'schema', 'swagger-ui'),
     **_with_alt(PUBLIC, 'public-questions', 'category-prediction'),
     # signal photos and category icons from the local media folder (random names; never letters or

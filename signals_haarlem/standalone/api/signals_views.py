@@ -21,7 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import feedback, mail, workflow
+from .. import feedback, mail, reporters, workflow
 from ..models import Attachment, History, Reporter, Signal
 from ..search import search_signals
 from .pagination import LinkHeaderPagination
@@ -495,11 +495,11 @@ class SignalContextReporter(PrivateView):
         return paginator.get_paginated_response(results)
 
 
-def reporter_dict_full(ctx, reporter):
+def reporter_dict_full(ctx, reporter, state):
     data = reporter_dict(ctx, reporter)
     return {'id': reporter.pk, 'email': data['email'], 'phone': data['phone'],
             'allows_contact': reporter.allows_contact, 'sharing_allowed': reporter.sharing_allowed,
-            'state': 'approved', 'created_at': dt(reporter.created_at),
+            'state': state, 'created_at': dt(reporter.created_at),
             'updated_at': dt(reporter.created_at)}
 
 
@@ -507,9 +507,9 @@ def reporter_dict_full(ctx, reporter):
                responses={200: sc.obj('Gepagineerde melders (nieuwste eerst)'), 201: sc.obj('De nieuwe melder'),
                           400: sc.BAD, 403: sc.obj('Geen recht'), 404: sc.NOT_FOUND})
 class SignalReporters(PrivateView):
-    """`GET /private/signals/{id}/reporters` (every reporter record, newest first) and `POST {email, phone,
-    sharing_allowed, allows_contact?}`: new contact details, in effect at once (there is no e-mail
-    verification step in the standalone core)."""
+    """`GET /private/signals/{id}/reporters` (every reporter record, newest first, with its state) and
+    `POST {email, phone, sharing_allowed, allows_contact?}`: new contact details; a new e-mail address
+    waits for the reporter's confirmation (see ..reporters)."""
     parser_classes = (JSONParser,)
     serializer_class = ReporterSerializer
 
@@ -518,30 +518,30 @@ class SignalReporters(PrivateView):
         qs = Reporter.objects.filter(_signal=signal).order_by('-created_at', '-pk')
         paginator = LinkHeaderPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        ctx = Ctx(request)
-        return paginator.get_paginated_response([reporter_dict_full(ctx, r) for r in page])
+        ctx, state = Ctx(request), reporters.states(signal, page)
+        return paginator.get_paginated_response([reporter_dict_full(ctx, r, state[r.pk]) for r in page])
 
     def post(self, request, pk):
-        signal = self.get_signal(pk)
+        signal = self.get_signal(pk, Signal.objects.select_related('reporter'))
         require(request, 'sia_can_view_contact_details')
         serializer = ReporterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = ReporterSerializer().to_reporter_data(serializer.validated_data, who(request))
-        with transaction.atomic():
-            reporter = Signal.actions.update_reporter(data, signal)
-        return Response(reporter_dict_full(Ctx(request), reporter), status=http_status.HTTP_201_CREATED)
+        reporter, state = reporters.change(signal, data, who=who(request))
+        return Response(reporter_dict_full(Ctx(request), reporter, state), status=http_status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=['private: signals'], parameters=[sc.PK, OpenApiParameter('reporter_pk', int, 'path')],
                request=None, responses={400: sc.BAD, 404: sc.NOT_FOUND})
 class SignalReporterCancel(PrivateView):
-    """`POST /private/signals/{id}/reporters/{rid}/cancel`: nothing is ever pending here, so there is
-    nothing to cancel."""
+    """`POST /private/signals/{id}/reporters/{rid}/cancel`: cancel a change of the e-mail address that
+    waits for the reporter's confirmation (400 if that record is not waiting)."""
 
     def post(self, request, pk, reporter_pk):
         signal = self.get_signal(pk)
+        require(request, 'sia_can_view_contact_details')
         reporter_pk = int(reporter_pk)
         if not (0 < reporter_pk < MAX_ID and Reporter.objects.filter(_signal=signal, pk=reporter_pk).exists()):
             raise Http404
-        raise ValidationError({'non_field_errors': ['Deze wijziging van de melder is al verwerkt; er is niets te '
-                                                    'annuleren.']})
+        reporter = reporters.cancel(signal, reporter_pk, who=who(request))  # ValidationError: a 400
+        return Response(reporter_dict_full(Ctx(request), reporter, reporters.CANCELLED))

@@ -4,7 +4,7 @@ Paths accept an optional trailing slash, as upstream's (the frontend uses both f
 """
 from django.urls import re_path
 
-from . import feedback_views as feedback
+from . import reporter_links_views as reporter_links
 from . import signals_exports as exports
 from . import signals_public_views as public
 from . import signals_views as private
@@ -28,10 +28,12 @@ urlpatterns = [
     re_path(rf'^public/signals/{UUID}/?$', public.PublicSignalDetail.as_view(), name='signals-v1-public-signal'),
     re_path(rf'^public/signals/{UUID}/attachments/?$', public.PublicSignalAttachments.as_view(),
             name='signals-v1-public-signal-attachments'),
-    re_path(r'^public/feedback/forms/(?P<token>[-\w]{1,120})/?$', feedback.FeedbackForm.as_view(),
+    re_path(r'^public/feedback/forms/(?P<token>[-\w]{1,120})/?$', reporter_links.FeedbackForm.as_view(),
             name='signals-v1-public-feedback-form'),
-    re_path(r'^public/feedback/standard_answers/?$', feedback.StandardAnswers.as_view(),
+    re_path(r'^public/feedback/standard_answers/?$', reporter_links.StandardAnswers.as_view(),
             name='signals-v1-public-feedback-standard-answers'),
+    re_path(r'^public/reporter/verify-email/?$', reporter_links.ReporterEmailVerification.as_view(),
+            name='signals-v1-public-reporter-verify-email'),
 
     # private
     re_path(r'^private/signals/?$', private.SignalList.as_view(), name='signals-v1-private-signals'),

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Feedback',
             fields=[
-                ('token', models.CharField(default=signals_haarlem.standalone.models._feedback_token, editable=False, max_length=120, primary_key=True, serialize=False)),
+                ('token', models.CharField(default=signals_haarlem.standalone.models._token, editable=False, max_length=120, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('submitted_at', models.DateTimeField(editable=False, null=True)),
                 ('is_satisfied', models.BooleanField(null=True)),

@@ -1,6 +1,7 @@
-"""The reporter's feedback form (KTO) of the Signalen v1 API (public, reached through the links in the
-closing mail): `GET`/`PUT /public/feedback/forms/{token}` and `GET /public/feedback/standard_answers/`.
-The rules are in ..feedback."""
+"""The public endpoints a reporter reaches through a link in a mail: the feedback form (KTO,
+`GET`/`PUT /public/feedback/forms/{token}`, `GET /public/feedback/standard_answers/`; rules in
+..feedback) and the confirmation of a new e-mail address (`POST /public/reporter/verify-email`; rules in
+..reporters)."""
 from django.db.models import F
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -93,3 +94,21 @@ class StandardAnswers(PublicView):
         return paginator.get_paginated_response([
             {'is_satisfied': a.is_satisfied, 'text': a.text, 'topic': a.topic.description if a.topic_id else None,
              'open_answer': a.open_answer} for a in page])
+
+
+class EmailVerificationSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=64)
+
+
+@extend_schema(tags=['public: reporter'], request=EmailVerificationSerializer,
+               responses={200: sc.obj('{token}'), 400: sc.BAD})
+class ReporterEmailVerification(PublicView):
+    """`POST /public/reporter/verify-email {token}`: the reporter confirms a new e-mail address (the
+    frontend's /verify-email/{token} page sends it)."""
+
+    def post(self, request):
+        from .. import reporters
+        serializer = EmailVerificationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reporters.verify(serializer.validated_data['token'])  # ValidationError on `token`: a 400
+        return Response({'token': serializer.validated_data['token']})
