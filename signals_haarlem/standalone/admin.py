@@ -183,6 +183,22 @@ class FeedbackAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(models.ReporterVerification)
+class ReporterVerificationAdmin(admin.ModelAdmin):
+    """New reporter e-mail addresses waiting for (or given) the reporter's confirmation (read only)."""
+    list_display = ('reporter', 'created_by', 'created_at', 'expires_at', 'verified_at', 'cancelled_at')
+    list_select_related = ('reporter',)
+    date_hierarchy = 'created_at'
+    readonly_fields = ('reporter', 'created_by', 'created_at', 'expires_at', 'verified_at', 'cancelled_at')
+    exclude = ('token',)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 # -- settings of the backoffice ------------------------------------------------------------------------
 
 @admin.register(models.StoredSignalFilter)

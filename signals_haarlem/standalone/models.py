@@ -692,3 +692,6 @@ class Feedback(models.Model):
         ordering = ('_signal', '-created_at')
         verbose_name = 'feedback van de melder'
         verbose_name_plural = 'feedback van melders'
+
+    def __str__(self):
+        return f'Feedback bij SIG-{self._signal_id}'
