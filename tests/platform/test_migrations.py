@@ -1,0 +1,9 @@
+"""Every model change has its migration: a model changed without one would fail on a municipality's
+database at the next deploy, not here."""
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_no_model_change_lacks_a_migration():
+    call_command('makemigrations', '--check', '--dry-run', verbosity=0)  # exits non-zero if one is missing
