@@ -9,6 +9,7 @@ signal's Signalen history (after commit, through the boundary). Errors are Djang
 import logging
 from datetime import date, datetime
 
+import django.dispatch
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -338,6 +339,18 @@ def _next_reference(year, n=1):
     return ReferenceCounter.objects.get(year=year).last - n + 1
 
 
+#: Sent after the commit that links a complaint to a Signalen signal (kwargs: complaint, signal_id):
+#: the triage puts a signal someone complained about with Team Maatwerk.
+complaint_linked = django.dispatch.Signal()
+
+
+def complaint_about(signal_id):
+    """The reference of the newest complaint about the signal (not counting those found to be no
+    complaint), or None."""
+    return Complaint.objects.filter(signal_id=signal_id).exclude(state=workflow.NOT_A_COMPLAINT) \
+        .order_by('-created_at', '-pk').values_list('reference', flat=True).first()
+
+
 def format_reference(year, number):
     return f'KL-{year}-{number:04d}'
 
@@ -375,6 +388,8 @@ def register_complaint(data, user=None, acknowledge=False, signal=None, strict=T
     if signal is not None:
         note_on_signal(complaint, 'klacht geregistreerd in de klachtprocedure (Awb hoofdstuk 9). '
                                   f'Status: {complaint.state_label}.', user)
+        transaction.on_commit(lambda: complaint_linked.send_robust(Complaint, complaint=complaint,
+                                                                   signal_id=signal.pk))
     if acknowledge and complaint.is_formal:
         transition(complaint, workflow.ACKNOWLEDGED, user, reason='Ontvangst direct bevestigd bij registratie.',
                    now=now)

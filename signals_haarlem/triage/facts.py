@@ -11,6 +11,15 @@ from signals_haarlem import signalen
 from .rules import category_path, normalise_text
 
 
+def complaint_about(signal_id):
+    """Through the complaints app's services, when it is installed."""
+    from django.apps import apps
+    if not apps.is_installed('signals_haarlem.complaints'):
+        return None
+    from signals_haarlem.complaints import services
+    return services.complaint_about(signal_id)
+
+
 class SignalFacts:
     def __init__(self, signal, status_history=None, hints=None, categories=None):
         self.signal = signal
@@ -101,6 +110,12 @@ class SignalFacts:
             else:
                 self._cache[key] = signalen.had_state(self.signal, states)
         return self._cache[key]
+
+    def complaint(self):
+        """The reference of a complaint about this signal (complaints app), or None."""
+        if 'complaint' not in self._cache:
+            self._cache['complaint'] = complaint_about(self.pk)
+        return self._cache['complaint']
 
     def children_count(self):
         if 'children' not in self._cache:

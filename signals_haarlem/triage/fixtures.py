@@ -87,6 +87,9 @@ SIMPLE_WATER = ('drijfvuil*',)
 RULES = [
     dict(order=10, name='Klacht bij de melding', lane='maatwerk', kind='type', params={'types': ['COM']},
          description='Een klacht is onvrede over de gemeente zelf: persoonlijk contact door Team Maatwerk.'),
+    dict(order=15, name='Klacht ingediend over de melding', lane='maatwerk', kind='complaint',
+         params={'include_type': False},
+         description='Iemand diende een klacht in over (de afhandeling van) deze melding: persoonlijk contact.'),
     dict(order=20, name='Verzoek tot heropenen', lane='maatwerk', kind='repeat_reporter',
          params={'reopen_request': True},
          description='De melder is niet tevreden over de afhandeling en vroeg om heropenen.'),

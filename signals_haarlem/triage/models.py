@@ -211,6 +211,7 @@ class Decision(AppendOnly):
         ('priority', 'Urgentie gewijzigd'),
         ('reopen', 'Verzoek tot heropenen'),
         ('child', 'Deelmelding toegevoegd'),
+        ('complaint', 'Klacht ingediend'),
         ('reconcile', 'Controle op ontbrekende triage'),
         ('retriage_open', 'Opnieuw triëren na regelwijziging'),
         ('staff', 'Handmatig door medewerker'),

@@ -63,6 +63,14 @@ RECEIVERS = (
 )
 
 
+def on_complaint_linked(sender, signal_id, **kwargs):
+    enqueue(signal_id, 'complaint')
+
+
 def connect():
     for hook, receiver in RECEIVERS:
         getattr(signalen.hooks, hook).connect(receiver, dispatch_uid=f'haarlem_triage.{hook}')
+    from django.apps import apps
+    if apps.is_installed('signals_haarlem.complaints'):  # a complaint about a signal: Team Maatwerk
+        from signals_haarlem.complaints.services import complaint_linked
+        complaint_linked.connect(on_complaint_linked, dispatch_uid='haarlem_triage.complaint_linked')

@@ -486,3 +486,26 @@ class ParentChildKind(RuleKind):
             return 'Deelmelding'
         text = f'Hoofdmelding met minstens {params.get("min_children", 1)} deelmelding(en)'
         return text + (' of deelmelding' if role == 'either' else '')
+
+
+@register
+class ComplaintKind(RuleKind):
+    code = 'complaint'
+    label = 'Klacht over de melding'
+    description = ('Er is een klacht ingediend over deze melding (in de klachtprocedure), of de melding is zelf '
+                   'een klacht (type Klacht).')
+    uses_database = True
+
+    class Params(BaseParams):
+        include_type = serializers.BooleanField(default=True, label='Ook meldingen van het type Klacht')
+
+    def match(self, facts, compiled):
+        if compiled['include_type'] and facts.type_code == 'COM':
+            return 'De melding is een klacht'
+        reference = facts.complaint()
+        if reference:
+            return f'Er is een klacht ingediend over deze melding ({reference})'
+        return None
+
+    def summary(self, params):
+        return 'Klacht over de melding' + (' of melding van het type Klacht' if params.get('include_type', True) else '')
