@@ -182,6 +182,10 @@ DEFAULT_FROM_EMAIL = env('DEFAULT_FROM_EMAIL', 'Gemeente Haarlem <noreply@haarle
 # Signalen defaults (names as upstream).
 SIGNALS_BOUNDING_BOX = [float(x) for x in env_list('BOUNDING_BOX', '3.3,50.7,7.3,53.6')]
 SIGNALS_MAX_UPLOAD_BYTES = env_int('MAX_UPLOAD_BYTES', 20 * 1024 * 1024)
+# How long the feedback form (KTO) of a closed signal stays open, and a reporter's link to confirm a
+# new e-mail address stays valid.
+FEEDBACK_EXPECTED_WITHIN_N_DAYS = env_int('FEEDBACK_EXPECTED_WITHIN_N_DAYS', 14)
+REPORTER_VERIFICATION_HOURS = env_int('REPORTER_VERIFICATION_HOURS', 48)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 SESSION_COOKIE_SECURE = env_bool('SESSION_COOKIE_SECURE', False)
