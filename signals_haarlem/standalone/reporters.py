@@ -21,7 +21,7 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-NEW, SENT, APPROVED, CANCELLED = 'new', 'verification_email_sent', 'approved', 'cancelled'
+SENT, APPROVED, CANCELLED = 'verification_email_sent', 'approved', 'cancelled'
 
 
 def verification_hours():
@@ -33,8 +33,8 @@ def link(verification):
     return f'{base}/verify-email/{verification.token}'
 
 
-def states(signal, reporters):
-    """{reporter id: state} for records of the signal."""
+def states(reporters):
+    """{reporter id: state} of these reporter records."""
     from .models import ReporterVerification
     pending = {v.reporter_id: v for v in ReporterVerification.objects.filter(reporter__in=reporters)}
     result = {}

@@ -518,7 +518,7 @@ class SignalReporters(PrivateView):
         qs = Reporter.objects.filter(_signal=signal).order_by('-created_at', '-pk')
         paginator = LinkHeaderPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        ctx, state = Ctx(request), reporters.states(signal, page)
+        ctx, state = Ctx(request), reporters.states(page)
         return paginator.get_paginated_response([reporter_dict_full(ctx, r, state[r.pk]) for r in page])
 
     def post(self, request, pk):
