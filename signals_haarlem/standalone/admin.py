@@ -167,7 +167,7 @@ class StandardAnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(AppendOnlyAdmin):
     """What reporters answered (read only: it is theirs)."""
     list_display = ('_signal', 'created_at', 'submitted_at', 'is_satisfied', 'allows_contact')
     list_filter = ('is_satisfied', 'allows_contact')
@@ -176,27 +176,15 @@ class FeedbackAdmin(admin.ModelAdmin):
     readonly_fields = ('token', '_signal', 'created_at', 'submitted_at', 'is_satisfied', 'allows_contact', 'text',
                        'text_list', 'text_extra')
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.ReporterVerification)
-class ReporterVerificationAdmin(admin.ModelAdmin):
+class ReporterVerificationAdmin(AppendOnlyAdmin):
     """New reporter e-mail addresses waiting for (or given) the reporter's confirmation (read only)."""
     list_display = ('reporter', 'created_by', 'created_at', 'expires_at', 'verified_at', 'cancelled_at')
     list_select_related = ('reporter',)
     date_hierarchy = 'created_at'
     readonly_fields = ('reporter', 'created_by', 'created_at', 'expires_at', 'verified_at', 'cancelled_at')
     exclude = ('token',)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # -- settings of the backoffice ------------------------------------------------------------------------
@@ -259,18 +247,10 @@ class CategoryNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SettingsLog)
-class SettingsLogAdmin(admin.ModelAdmin):
+class SettingsLogAdmin(AppendOnlyAdmin):
     """The history of settings changes (categories, departments, users, roles): read only."""
     list_display = ('when', 'kind', 'object_pk', 'action', 'who')
     list_filter = ('kind', 'action')
+    list_select_related = False
     search_fields = ('who',)
     date_hierarchy = 'when'
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
