@@ -1,29 +1,18 @@
 # signals-haarlem. Two commands on a fresh machine with Python 3.11+:
 #   make run    the whole thing on its embedded defaults, on http://127.0.0.1:$(PORT)
-#   make test   the whole suite (SQLite, PostgreSQL, browser; then the Haarlem apps on upstream's stack)
+#   make test   the whole suite: SQLite (with the browser), PostgreSQL, then inside upstream Signalen
 PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
-UPSTREAM_VENV := .venv-upstream
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
-# The Haarlem apps' tests, run once more on upstream Signalen's versions (Django 4.2, DRF 3.15, ...).
-HAARLEM_TESTS := tests/test_workdays.py tests/test_boundary.py tests/core tests/werkplek tests/triage \
-                 tests/complaints tests/partners tests/monitoring tests/search \
-                 tests/platform/test_retention.py tests/platform/test_beat.py
 
-.PHONY: run test test-sqlite test-postgres test-upstream bench load migrate fixtures clean
+.PHONY: run test test-sqlite test-postgres test-upstream test-boundary bench load migrate fixtures clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml constraints/standalone.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q -U pip
 	$(VENV)/bin/pip install -q -c constraints/standalone.txt -e '.[standalone,test]'
-	touch $@
-
-$(UPSTREAM_VENV)/.installed: setup.cfg pyproject.toml constraints/upstream.txt
-	$(PYTHON) -m venv $(UPSTREAM_VENV)
-	$(UPSTREAM_VENV)/bin/pip install -q -U pip
-	$(UPSTREAM_VENV)/bin/pip install -q -c constraints/upstream.txt -e '.[standalone,test]'
 	touch $@
 
 migrate: $(VENV)/.installed
@@ -39,7 +28,7 @@ run: fixtures
 	$(PY) manage.py ensure_local_admin --port $(PORT)
 	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
-test: test-sqlite test-postgres test-upstream
+test: test-sqlite test-postgres test-upstream test-boundary
 
 # axe-core, the accessibility engine the werkplek browser tests run in Chromium, from the npm registry
 # (without npm those tests are skipped with a message, like the browser tests without Chromium).
@@ -59,8 +48,19 @@ test-postgres: $(VENV)/.installed
 	scripts/with-postgres $(PY) -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS) \
 	  tests/standalone tests/test_boundary.py $(wildcard tests/api tests/triage tests/complaints tests/partners tests/monitoring)
 
-test-upstream: $(UPSTREAM_VENV)/.installed
-	$(UPSTREAM_VENV)/bin/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS) $(wildcard $(HAARLEM_TESTS))
+# Inside real upstream Signalen 2.50.12 (../shared/upstream-signalen, or UPSTREAM_SRC=an upstream checkout),
+# with its own pinned requirements on Python 3.12 and a throwaway PostGIS cluster: upstream's own suite
+# with the Haarlem apps installed, then the Haarlem apps' tests (see scripts/upstream).
+test-upstream: $(if $(shell command -v npm),$(AXE_JS))
+	AXE_JS=$(AXE_JS) PYTEST_ARGS="$(PYTEST_ARGS)" scripts/upstream test
+
+# The boundary (signals_haarlem/signalen.py) is run line by line: its tests in this mode, plus what the
+# upstream stage measured inside upstream Signalen, must execute every line between them.
+test-boundary: $(VENV)/.installed
+	@mkdir -p var/coverage
+	COVERAGE_FILE=var/coverage/.coverage.standalone $(PY) -m pytest -q -p no:cacheprovider tests/test_boundary.py \
+	  --cov=signals_haarlem.signalen --cov-report= >/dev/null
+	scripts/boundary-coverage
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
@@ -70,4 +70,4 @@ load: $(VENV)/.installed
 	$(PY) bench/load.py
 
 clean:
-	rm -rf $(VENV) $(UPSTREAM_VENV) var/
+	rm -rf $(VENV) .venv-upstream var/

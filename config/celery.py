@@ -8,9 +8,4 @@ os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.standalone')
 app = Celery('signals_haarlem')
 app.config_from_object('django.conf:settings', namespace='CELERY')
 app.autodiscover_tasks()
-
-
-@app.on_after_finalize.connect
-def _beat_schedule(sender, **kwargs):
-    from signals_haarlem.beat import collect
-    sender.conf.beat_schedule = {**collect(), **(sender.conf.beat_schedule or {})}
+# The beat schedule comes from the settings (CELERY_BEAT_SCHEDULE, see signals_haarlem/beat.py).

@@ -33,9 +33,33 @@ hooks = SimpleNamespace(**{name: getattr(_managers, name) for name in _HOOK_NAME
 workflow = importlib.import_module('signals.apps.signals.workflow' if UPSTREAM
                                    else 'signals_haarlem.standalone.workflow')
 
-#: Raised when another change to the same signal holds its lock (standalone; upstream raises
-#: DatabaseError, which the callers treat alike).
-ConcurrentUpdate = getattr(_managers, 'ConcurrentUpdate', None)
+if UPSTREAM:
+    from django.db import OperationalError as _OperationalError
+
+    class ConcurrentUpdate(_OperationalError):
+        """Another change holds the signal's lock. Upstream's actions lock the signal with
+        select_for_update(nowait=True) and let PostgreSQL's refusal through as an OperationalError;
+        is_concurrent_update() recognises both."""
+else:
+    #: Raised by the standalone core when another change to the same signal holds its lock.
+    ConcurrentUpdate = _managers.ConcurrentUpdate
+
+_LOCK_NOT_AVAILABLE = '55P03'  # PostgreSQL's SQLSTATE for a NOWAIT lock that another transaction holds
+
+
+def is_concurrent_update(exc):
+    """Whether `exc` means that someone else is changing the same signal right now (tell the user to try
+    again: a 409), as opposed to any other database failure."""
+    if isinstance(exc, ConcurrentUpdate):
+        return True
+    from django.db import OperationalError
+    return isinstance(exc, OperationalError) and getattr(exc.__cause__, 'pgcode', None) == _LOCK_NOT_AVAILABLE
+
+#: The Signal field with its public UUID (the `signal_id` of the public API).
+UUID_FIELD = 'uuid' if UPSTREAM else 'signal_id'
+
+#: {state: states it may move to}: Signalen's status workflow.
+TRANSITIONS = workflow.ALLOWED_STATUS_CHANGES if UPSTREAM else workflow.TRANSITIONS
 
 # The open/closed split Haarlem's figures use.
 CLOSED_STATES = frozenset({'o', 'a', 's'})
@@ -53,6 +77,36 @@ def get_model(name):
     return apps.get_model('signals', name)
 
 
+def api_authentication_classes():
+    """The authentication classes of Signalen's API, for the Haarlem API views: upstream's bearer-token
+    check (its views name it one by one), or the standalone core's default."""
+    if UPSTREAM:
+        return [_upstream_jwt_authentication()]
+    from rest_framework.settings import api_settings
+    return list(api_settings.DEFAULT_AUTHENTICATION_CLASSES)
+
+
+_upstream_jwt = None
+
+
+def _upstream_jwt_authentication():
+    """Upstream's JWTAuthBackend, except that a request without a bearer token is anonymous (a Haarlem
+    view then answers 401 with its WWW-Authenticate header), where upstream's class fails with a
+    TypeError (a 500 on its own endpoints). Tokens are checked by upstream's code, unchanged."""
+    global _upstream_jwt
+    if _upstream_jwt is None:
+        from django.utils.module_loading import import_string
+        backend = import_string('signals.auth.backend.JWTAuthBackend')
+
+        class HaarlemJWTAuthentication(backend):
+            def authenticate(self, request):
+                if not settings.SIGNALS_AUTH.get('ALWAYS_OK', False) and not self.get_access_token(request):
+                    return None
+                return super().authenticate(request)
+        _upstream_jwt = HaarlemJWTAuthentication
+    return _upstream_jwt
+
+
 def _who(user):
     if user is None or isinstance(user, str):
         return user
@@ -63,26 +117,101 @@ def actions():
     return get_model('Signal').actions
 
 
+def _act(method, data, signal):
+    """Signal.actions.<method>(data, signal), leaving the caller's `signal` up to date. Upstream's
+    update_priority, update_type and update_reporter save the whole signal object they are given, so a
+    stale one would undo changes made since it was loaded (a status, a category): upstream gets the
+    row as it is now, and the caller's object is refreshed afterwards, as the standalone core does."""
+    if not UPSTREAM:
+        return getattr(actions(), method)(data, signal)
+    result = getattr(actions(), method)(data, get_model('Signal').objects.get(pk=signal.pk))
+    signal.refresh_from_db()
+    return result
+
+
 def set_status(signal, state, text, user=None, send_email=False):
     """Change the signal's status (checked against the workflow); returns the new Status."""
-    data = {'state': state, 'text': text, 'user': _who(user), 'send_email': send_email}
-    return actions().update_status(data, signal)
+    return _act('update_status', {'state': state, 'text': text, 'user': _who(user), 'send_email': send_email}, signal)
 
 
 def add_note(signal, text, user=None):
     """Add a note to the signal's Signalen history, so the backoffice shows it."""
-    return actions().create_note({'text': text, 'created_by': _who(user)}, signal)
+    return _act('create_note', {'text': text, 'created_by': _who(user)}, signal)
+
+
+def set_category(signal, category, user=None):
+    """Move the signal to another (sub) category; returns the new CategoryAssignment (None if unchanged)."""
+    return _act('update_category_assignment', {'category': category, 'created_by': _who(user)}, signal)
+
+
+def set_priority(signal, priority, user=None):
+    """'low', 'normal' or 'high'; returns the new Priority."""
+    return _act('update_priority', {'priority': priority, 'created_by': _who(user)}, signal)
+
+
+def set_location(signal, lon, lat, address_text='', user=None):
+    """Move the signal to (lon, lat); returns the new Location."""
+    data = {'geometrie': point(lon, lat), 'created_by': _who(user)}
+    if address_text:
+        data['address_text'] = address_text
+    return _act('update_location', data, signal)
+
+
+def set_reporter(signal, email='', phone='', user=None):
+    """New contact details of the reporter (as staff enter them); returns the new Reporter."""
+    data = {'email': email, 'phone': phone}
+    if not UPSTREAM:  # upstream's Reporter records no author
+        data['created_by'] = _who(user)
+    return _act('update_reporter', data, signal)
 
 
 def set_routing_departments(signal, departments, user=None):
-    """Route the signal to these departments (Department objects or ids)."""
+    """Route the signal to these departments (Department objects or ids), as Signalen's own routing does:
+    through update_multiple({'routing_assignment': ...}), whose hook carries the previous routing (the
+    department mail of upstream needs it). Returns the new routing relation."""
     data = {'departments': [{'id': getattr(d, 'pk', d)} for d in departments], 'created_by': _who(user)}
-    return actions().update_routing_departments(data, signal)
+    _act('update_multiple', {'routing_assignment': data}, signal)
+    return _routing(signal)
+
+
+def _routing(signal):
+    """The signal's current routing relation (SignalDepartments), or None."""
+    signal_id = getattr(signal, 'pk', signal)
+    relations = get_model('SignalDepartments').objects
+    if UPSTREAM:  # the signal points at its current routing; earlier ones stay as rows
+        return relations.filter(routing_signal=signal_id).first()
+    # one routing row per signal, changed in place (its history is in History)
+    return relations.filter(_signal_id=signal_id, relation_type='routing').first()
+
+
+def routing_departments(signal):
+    """The departments the signal is routed to now (Signalen's routing), sorted by code."""
+    relation = _routing(signal)
+    return list(relation.departments.order_by('code')) if relation is not None else []
+
+
+def with_routing_department(queryset, signal_path='', name='routing_department'):
+    """`queryset` annotated with `name`: the id of a department that the signal at `signal_path` ('' for
+    signals, 'signal__' for a model with a `signal` key) is routed to now. A signal routed to two
+    departments gives two rows; one without routing gives None."""
+    from django.db.models import F, FilteredRelation, Q
+    if UPSTREAM:
+        return queryset.annotate(**{name: F(f'{signal_path}routing_assignment__departments')})
+    routing = FilteredRelation(f'{signal_path}signal_departments',
+                               condition=Q(**{f'{signal_path}signal_departments__relation_type': 'routing'}))
+    return queryset.annotate(_current_routing=routing).annotate(**{name: F('_current_routing__departments')})
 
 
 def set_type(signal, code, user=None):
     """Set the signal's type: SIG, REQ, QUE, COM, MAI or PRJ."""
-    return actions().update_type({'name': code, 'created_by': _who(user)}, signal)
+    return _act('update_type', {'name': code, 'created_by': _who(user)}, signal)
+
+
+def id_display(signal):
+    """The signal's number as staff and residents know it ('SIG-123'; upstream: its
+    SIGNAL_ID_DISPLAY_PREFIX); `signal` may be an id."""
+    prefix = getattr(settings, 'SIGNAL_ID_DISPLAY_PREFIX', 'SIG-') if UPSTREAM else 'SIG-'
+    return f'{prefix or ""}{getattr(signal, "pk", signal)}'
 
 
 def current_state(signal):
@@ -97,6 +226,15 @@ def category_of(signal):
     return signal.category_assignment.category if signal.category_assignment_id else None
 
 
+def point(lon, lat):
+    """A location's `geometrie` for (lon, lat) in WGS84, as this Signalen stores it: a GEOS Point on
+    upstream's PostGIS field, a GeoJSON Point on the standalone core."""
+    if UPSTREAM:
+        from django.contrib.gis.geos import Point
+        return Point(float(lon), float(lat), srid=4326)
+    return {'type': 'Point', 'coordinates': [float(lon), float(lat)]}
+
+
 def point_of(signal):
     """(lon, lat) of the signal's current location, or None."""
     location = signal.location if signal.location_id else None
@@ -105,6 +243,16 @@ def point_of(signal):
     coordinates = (location.geometrie or {}).get('coordinates') if isinstance(location.geometrie, dict) \
         else getattr(location.geometrie, 'coords', None)
     return tuple(coordinates) if coordinates else None
+
+
+def area_labels(signal):
+    """The codes and names of the areas the signal's current location lies in, as this Signalen records
+    them (area code and name; the stadsdeel column too, upstream's as its Amsterdam label)."""
+    location = signal.location if signal.location_id else None
+    if location is None:
+        return []
+    stadsdeel = location.get_stadsdeel_display() if UPSTREAM and location.stadsdeel else location.stadsdeel
+    return [value for value in (location.area_code, location.area_name, stadsdeel) if value]
 
 
 def reporter_contact(signal):
@@ -138,6 +286,45 @@ def refresh_current_values(signal_ids):
         current.refresh_signals(get_model('Signal').objects.filter(pk__in=signal_ids))
 
 
+#: One line of a signal's history as the backoffice shows it: what changed (e.g. 'CREATE_NOTE',
+#: 'UPDATE_STATUS'), the action line ('Notitie toegevoegd:'), the description, who and when.
+HistoryLine = namedtuple('HistoryLine', 'what action description who when')
+
+
+def history(signal):
+    """The signal's history, oldest first, as Signalen's history endpoint shows it. Standalone: its
+    History records; upstream: its history log (signals.apps.history), read as upstream reads it."""
+    signal_id = getattr(signal, 'pk', signal)
+    if UPSTREAM:
+        Log = apps.get_model('history', 'Log')
+        rows = Log.objects.filter(_signal_id=signal_id).select_related('content_type').order_by('created_at', 'pk')
+        return [HistoryLine(row.what, row.get_action(), row.get_description(), row.created_by, row.created_at)
+                for row in rows]
+    rows = get_model('History').objects.filter(_signal_id=signal_id).order_by('when', 'pk')
+    return [HistoryLine(row.what, row.action, row.description, row.who, row.when) for row in rows]
+
+
+_HISTORY_WHAT = {'Status': 'UPDATE_STATUS', 'Note': 'CREATE_NOTE', 'Location': 'UPDATE_LOCATION',
+                 'CategoryAssignment': 'UPDATE_CATEGORY_ASSIGNMENT', 'Priority': 'UPDATE_PRIORITY',
+                 'Type': 'UPDATE_TYPE_ASSIGNMENT'}
+
+
+def backdate_history(signal, when, record=None):
+    """Date the signal's history lines back to `when`: all of them, or those of one record (a Status, a
+    Note, ...). For demo data and imports, whose changes happened before they were written."""
+    if UPSTREAM:
+        from django.contrib.contenttypes.models import ContentType
+        lines = apps.get_model('history', 'Log').objects.filter(_signal_id=signal.pk)
+        if record is not None:
+            lines = lines.filter(content_type=ContentType.objects.get_for_model(record), object_pk=str(record.pk))
+        lines.update(created_at=when)
+        return
+    lines = get_model('History').objects.filter(_signal_id=signal.pk)
+    if record is not None:
+        lines = lines.filter(what=_HISTORY_WHAT[type(record).__name__], object_pk=record.pk)
+    lines.update(when=when)
+
+
 #: The reporter's feedback (KTO) on a signal: when it was asked and answered, and what was said.
 FeedbackAnswer = namedtuple('FeedbackAnswer', 'asked_at answered_at is_satisfied reasons remark')
 
@@ -149,6 +336,38 @@ def feedback_of(signal):
         .order_by('-created_at').values_list('created_at', 'submitted_at', 'is_satisfied', 'text_list', 'text_extra')
     return [FeedbackAnswer(asked, answered, satisfied, list(reasons or []), remark or '')
             for asked, answered, satisfied, reasons, remark in rows]
+
+
+class CategoryInfo:
+    """A category as plain values (what lists, choices and the triage need of it), its parent linked."""
+    __slots__ = ('pk', 'parent_id', 'parent', 'slug', 'name', 'is_active')
+
+    def __init__(self, pk, parent_id, slug, name, is_active):
+        self.pk, self.parent_id, self.parent, self.slug, self.name, self.is_active = \
+            pk, parent_id, None, slug, name, is_active
+
+    @property
+    def id(self):
+        return self.pk
+
+    @property
+    def path(self):
+        """'main/sub' for a sub category, 'main' for a main category."""
+        return f'{self.parent.slug}/{self.slug}' if self.parent is not None else self.slug
+
+    def __repr__(self):
+        return f'<CategoryInfo {self.pk} {self.path}>'
+
+
+def categories():
+    """{id: CategoryInfo} of every category. Read as rows, not as Category objects: upstream's Category
+    runs a query for each object it loads (its history tracking reads the service levels)."""
+    rows = get_model('Category').objects.order_by('name', 'pk').values_list('pk', 'parent_id', 'slug', 'name',
+                                                                           'is_active')
+    found = {row[0]: CategoryInfo(*row) for row in rows}
+    for info in found.values():
+        info.parent = found.get(info.parent_id)
+    return found
 
 
 def main_category_of(signal):
@@ -166,16 +385,12 @@ CURRENT_RECORDS = ('location', 'status', 'category_assignment__category__parent'
                    'type_assignment')
 
 
-def with_current_records(queryset=None, only=None):
+def with_current_records(queryset=None):
     """Signals with their current location, status, category (and its parent), reporter, priority and
-    type joined in, so reading them costs no further queries. `only`: load just these fields (paths as
-    for QuerySet.only(); paths this Signalen lacks are left out), for hot paths."""
+    type joined in, so reading them costs no further queries."""
     if queryset is None:
         queryset = get_model('Signal').objects.all()
-    queryset = queryset.select_related(*CURRENT_RECORDS)
-    if only:
-        queryset = queryset.only(*[path for path in only if has_field_path(path)])
-    return queryset
+    return queryset.select_related(*CURRENT_RECORDS)
 
 
 #: What Haarlem apps read most of a signal's current records: the state code, the category id, the
@@ -194,7 +409,7 @@ _SNAPSHOT_PATHS = ('location__geometrie', 'status__state', 'category_assignment_
 def snapshot(signal):
     """The signal's Snapshot. Standalone: from its own row, no joins; upstream: from its current records
     (load the signal with snapshot_queryset() or with_current_records() to have them joined in)."""
-    if UPSTREAM:  # pragma: no cover - runs inside upstream Signalen
+    if UPSTREAM:
         assignment = signal.category_assignment if signal.category_assignment_id else None
         return Snapshot(current_state(signal), assignment.category_id if assignment else None, priority_of(signal),
                         type_code(signal), point_of(signal))
@@ -220,14 +435,15 @@ def has_field_path(path):
         from django.core.exceptions import FieldDoesNotExist
         model, found = get_model('Signal'), True
         for part in path.split('__'):
+            if model is None:  # a path that goes on past a plain field
+                found = False
+                break
             try:
                 field = model._meta.get_field(part)
             except FieldDoesNotExist:
                 found = False
                 break
             model = field.related_model if field.is_relation else None
-            if model is None:
-                break
         _field_paths[path] = found
     return _field_paths[path]
 
@@ -238,9 +454,12 @@ def priority_of(signal):
 
 
 def reporter_allows_contact(signal):
-    """Whether the current reporter may be contacted (upstream's `allows_contact`; True if absent)."""
+    """Whether the current reporter may be contacted. Standalone: the reporter record says so; upstream:
+    the reporter's latest submitted feedback form (Signal.allows_contact; True without one)."""
     reporter = signal.reporter if signal.reporter_id else None
-    return bool(reporter is not None and getattr(reporter, 'allows_contact', True))
+    if reporter is None:
+        return False
+    return bool(signal.allows_contact) if UPSTREAM else bool(reporter.allows_contact)
 
 
 def status_history(signal_ids):
@@ -298,7 +517,7 @@ def nearby_signals(signal, metres, days, same_category=True, open_only=True, det
         category_id = snap.category_id
     dlat = metres / _METRES_PER_DEGREE
     dlon = metres / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 1e-6))
-    if UPSTREAM:  # pragma: no cover - runs inside upstream Signalen (PostGIS)
+    if UPSTREAM:  # PostGIS
         from django.contrib.gis.geos import Point
         from django.contrib.gis.measure import D
         qs = get_model('Signal').objects.filter(created_at__gte=since).exclude(pk=signal.pk)
@@ -466,9 +685,75 @@ def points_of(signal_ids):
     """{signal id: (lon, lat)} of the current locations of the given signals (ids or objects)."""
     ids = [getattr(s, 'pk', s) for s in signal_ids]
     qs = get_model('Signal').objects.filter(pk__in=ids, location__isnull=False)
-    if UPSTREAM:  # pragma: no cover
+    if UPSTREAM:
         return {pk: (g.x, g.y) for pk, g in qs.values_list('pk', 'location__geometrie')}
     return {pk: (lon, lat) for pk, lon, lat in qs.values_list('pk', 'location__lon', 'location__lat')}
+
+
+# -- Areas (stadsdelen, wijken) of Signalen: its list filter and the area of a report's location ------
+
+def save_area(type_code, type_name, code, name, geometry=None, type_description=''):
+    """Create or update Signalen's area `code` of area type `type_code` (the type is made if needed).
+    `geometry`: a GeoJSON Polygon or MultiPolygon in WGS84. Upstream keeps areas with their polygon
+    only (a PostGIS MultiPolygon, its parts dissolved into one valid shape) and raises ValueError
+    without one; the standalone core keeps codes and names. Returns 'created', 'updated' or 'unchanged'."""
+    AreaType, Area = get_model('AreaType'), get_model('Area')
+    area_type, _ = AreaType.objects.get_or_create(code=type_code, defaults={
+        'name': type_name, 'description': type_description or type_name})
+    values = {'name': name}
+    if UPSTREAM:
+        if not geometry:
+            raise ValueError(f'area {type_code}/{code}: upstream Signalen needs its polygon')
+        values['geometry'] = _multipolygon(geometry)
+        area = Area.objects.filter(_type=area_type, code=code).first()
+        if area is None:
+            Area.objects.create(_type=area_type, code=code, **values)
+            return 'created'
+        same = area.name == name and area.geometry.equals_exact(values['geometry'], 1e-9)
+    else:
+        area = Area.objects.filter(area_type=area_type, code=code).first()
+        if area is None:
+            Area.objects.create(area_type=area_type, code=code, **values)
+            return 'created'
+        same = area.name == name
+    if same:
+        return 'unchanged'
+    for field, value in values.items():
+        setattr(area, field, value)
+    area.save()
+    return 'updated'
+
+
+def _multipolygon(geometry):
+    """A GeoJSON (Multi)Polygon as a valid GEOS MultiPolygon in WGS84 (touching parts dissolved)."""
+    import json
+
+    from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+    shape = GEOSGeometry(json.dumps(geometry), srid=4326)
+    if shape.geom_type == 'MultiPolygon' and len(shape) > 1:
+        shape = shape.unary_union
+    if not shape.valid:
+        shape = shape.buffer(0)
+    if shape.geom_type == 'Polygon':
+        shape = MultiPolygon(shape, srid=4326)
+    return shape
+
+
+def stadsdeel_fields(code, name):
+    """The Location fields that record the stadsdeel of a report: Signalen's area fields (type
+    'stadsdeel', its code and name), and on the standalone core also its `stadsdeel` column, which
+    upstream reserves for Amsterdam's one-letter stadsdeel codes."""
+    fields = {'area_type_code': 'stadsdeel', 'area_code': code, 'area_name': name}
+    if not UPSTREAM:
+        fields['stadsdeel'] = name
+    return fields
+
+
+def areas_of_type(type_code):
+    """[(code, name)] of Signalen's areas of one type (e.g. 'stadsdeel'), by name."""
+    Area = get_model('Area')
+    type_lookup = '_type__code' if UPSTREAM else 'area_type__code'
+    return list(Area.objects.filter(**{type_lookup: type_code}).order_by('name', 'code').values_list('code', 'name'))
 
 
 # -- Search and data protection (the search package, the werkplek search box, core.retention) --------
@@ -481,7 +766,7 @@ def visible_signals(user, queryset=None):
     queryset = Signal.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.has_perm('signals.sia_read'):
         return queryset.none()
-    if UPSTREAM:  # pragma: no cover - upstream's SignalQuerySet
+    if UPSTREAM:  # upstream's SignalQuerySet
         return queryset.filter_for_user(user)
     from signals_haarlem.standalone.api.signals_access import filter_for_user
     return filter_for_user(queryset, user)
@@ -529,10 +814,18 @@ def anonymise_reporters(before, batch_size=500):
 def _note_anonymised(signal_ids):
     from django.utils import timezone
     now = timezone.now()
-    if UPSTREAM:  # pragma: no cover - upstream's history is a view over notes, statuses, ...
-        Note = get_model('Note')
-        Note.objects.bulk_create([Note(_signal_id=pk, text=f'{ANONYMISED_ACTION}. {ANONYMISED_DESCRIPTION}',
-                                       created_by=None) for pk in signal_ids])
+    if UPSTREAM:
+        # A note per signal, and the history-log line upstream writes for a saved note (its post_save
+        # receiver does not see bulk inserts): as SignalLogService.log_create_note does.
+        from django.contrib.contenttypes.models import ContentType
+        Note, Log = get_model('Note'), apps.get_model('history', 'Log')
+        text = f'{ANONYMISED_ACTION}. {ANONYMISED_DESCRIPTION}'
+        notes = Note.objects.bulk_create([Note(_signal_id=pk, text=text, created_by=None, created_at=now)
+                                          for pk in signal_ids])
+        note_type = ContentType.objects.get_for_model(Note)
+        Log.objects.bulk_create([Log(content_type=note_type, object_pk=str(note.pk), action='CREATE', description=text,
+                                     extra='Notitie toegevoegd', created_by=None, created_at=now,
+                                     _signal_id=note._signal_id) for note in notes])
         return
     History = get_model('History')
     reporters = dict(get_model('Signal').objects.filter(pk__in=signal_ids).values_list('pk', 'reporter_id'))

@@ -1,15 +1,19 @@
 import pytest
 from django.test.utils import CaptureQueriesContext  # noqa: F401  (re-exported for tests)
 
-from signals_haarlem import workdays
+from signals_haarlem import signalen, workdays
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar():
-    """Closure days may be rolled back with a test's transaction; start every test with a fresh calendar."""
+def _fresh_caches():
+    """Closure days and triage rules may be rolled back with a test's transaction; start every test with a
+    fresh working-day calendar and rule set (both are cached per process)."""
+    from signals_haarlem.triage import engine
     workdays.clear_cache()
+    engine.clear_cache()
     yield
     workdays.clear_cache()
+    engine.clear_cache()
 
 
 @pytest.fixture
@@ -34,9 +38,32 @@ def admin_user(db):
     return UserFactory(username='admin@haarlem.nl', is_staff=True, is_superuser=True)
 
 
-def bearer(user):
-    from signals_haarlem.standalone.auth import issue_token
-    return {'HTTP_AUTHORIZATION': f'Bearer {issue_token(user)}'}
+def bearer(user, **claims):
+    """The Authorization header of a bearer token for `user` that this Signalen's API accepts."""
+    return {'HTTP_AUTHORIZATION': f'Bearer {issue_token(user, **claims)}'}
+
+
+def issue_token(user, **claims):
+    """A JWT for `user`. Standalone: the core's own tokens. Inside upstream: RS256, signed with the test
+    provider's key (config/settings/upstream_test.py), with the issuer, audience and e-mail claim that
+    upstream's JWTAuthBackend checks; `claims` override them (e.g. exp in the past)."""
+    if not signalen.UPSTREAM:
+        from signals_haarlem.standalone.auth import issue_token as standalone_token
+        return standalone_token(user, extra_claims=claims or None)
+    import time
+
+    import jwt
+    from django.conf import settings
+    now = int(time.time())
+    payload = {'iss': settings.OIDC_OP_ISSUER, 'aud': settings.OIDC_TRUSTED_AUDIENCES[0], 'iat': now,
+               'exp': now + 3600, 'sub': str(user.pk), 'email': user.email or user.username, **claims}
+    return jwt.encode(payload, settings.TEST_JWT_PRIVATE_KEY, algorithm='RS256')
+
+
+def admin_path(rest=''):
+    """A path in the Django admin: /admin/... standalone, /signals/admin/... inside upstream."""
+    from django.urls import reverse
+    return reverse('admin:index') + rest
 
 
 @pytest.fixture
@@ -118,8 +145,58 @@ def browser_login(browser, live_server, client):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     result = yield  # the test itself; if it failed, that is the report
+    if signalen.UPSTREAM:  # upstream keeps no copy
+        return result
     if item.get_closest_marker('django_db') is not None or {'db', 'transactional_db'} & set(item.fixturenames):
         from signals_haarlem.standalone import current
         wrong = current.mismatches()
         assert not wrong, f'Signal.current_* differ from the current records (id, column, stored, expected): {wrong}'
     return result
+
+
+# -- One test, two modes -----------------------------------------------------------------------------
+# Every Haarlem test runs on the standalone core and inside upstream Signalen. A test that can only hold
+# on one core says so, with the reason: @pytest.mark.standalone_only('why') / upstream_only('why').
+# tests/standalone and tests/api test the standalone core itself and run in that mode only.
+
+MODE = 'upstream' if signalen.UPSTREAM else 'standalone'
+ONE_MODE = {'standalone_only': 'standalone', 'upstream_only': 'upstream'}
+CORE_ONLY_DIRS = ('tests/standalone/', 'tests/api/')
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for name, mode in ONE_MODE.items():
+            marker = item.get_closest_marker(name)
+            if marker is None:
+                continue
+            reason = (marker.args[0] if marker.args else marker.kwargs.get('reason', '')).strip()
+            if not reason:
+                raise pytest.UsageError(f'{item.nodeid}: @pytest.mark.{name} needs a reason')
+            if mode != MODE:
+                item.add_marker(pytest.mark.skip(reason=f'{name}: {reason}'))
+
+
+_mode_counts = {'both': 0, 'standalone': 0, 'upstream': 0, 'ran': 0}
+
+
+def pytest_runtest_logreport(report):
+    """Count the Haarlem tests by the modes they run in (on the xdist controller too: reports carry
+    the markers' names in their keywords)."""
+    if report.when != 'setup' or report.nodeid.startswith(CORE_ONLY_DIRS):
+        return
+    modes = [mode for name, mode in ONE_MODE.items() if name in report.keywords]
+    _mode_counts[modes[0] if modes else 'both'] += 1
+    if not report.skipped:
+        _mode_counts['ran'] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    counts = _mode_counts
+    total = counts['both'] + counts['standalone'] + counts['upstream']
+    if not total:
+        return
+    terminalreporter.write_line(
+        f"Haarlem apps' tests in {MODE} mode: {counts['ran']} ran; of {total} collected, {counts['both']} run in "
+        f"both modes ({100 * counts['both'] / total:.1f}%), {counts['standalone']} standalone only, "
+        f"{counts['upstream']} upstream only (outside {' and '.join(d.rstrip('/') for d in CORE_ONLY_DIRS)})")

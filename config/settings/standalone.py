@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 import django
 
+from signals_haarlem import beat
+
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, HAARLEM_APPS, env, env_bool, env_int, env_list
 
@@ -167,6 +169,7 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = 'Europe/Amsterdam'
 CELERY_BEAT_SCHEDULER = 'django_celery_beat.schedulers:DatabaseScheduler'
+CELERY_BEAT_SCHEDULE = beat.collect(HAARLEM_APPS)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 

@@ -1,8 +1,7 @@
-"""Celery tasks of the complaints app, and its periodic ones (BEAT_SCHEDULE, see signals_haarlem.beat)."""
+"""Celery tasks of the complaints app (its periodic ones: schedule.py)."""
 import logging
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -12,17 +11,6 @@ from django.urls import reverse
 from signals_haarlem import signalen
 
 logger = logging.getLogger(__name__)
-
-BEAT_SCHEDULE = {
-    'complaints-warn-deadlines': {
-        'task': 'signals_haarlem.complaints.tasks.warn_deadlines',
-        'schedule': crontab(hour=7, minute=0),
-    },
-    'complaints-remove-expired-contact-details': {
-        'task': 'signals_haarlem.complaints.tasks.remove_expired_contact_details',
-        'schedule': crontab(hour=3, minute=15),
-    },
-}
 
 
 @shared_task

@@ -50,9 +50,11 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0
 
     def __str__(self):
-        return f'{self.created} created, {self.updated} updated, {self.unchanged} unchanged'
+        text = f'{self.created} created, {self.updated} updated, {self.unchanged} unchanged'
+        return text + (f', {self.removed} removed' if self.removed else '')
 
 
 @dataclass
@@ -75,7 +77,7 @@ class Report:
 
     @property
     def changed(self):
-        return any(c.created or c.updated for c in self.counts.values())
+        return any(c.created or c.updated or c.removed for c in self.counts.values())
 
 
 def _sync(obj, values, create_only):
@@ -147,7 +149,16 @@ def _slo(category, sla, report, create_only, label):
 
 
 def _category_departments(category, items, departments, report, create_only, label):
+    """The category's departments as the fixture lists them (links to others are removed, unless only
+    creating: upstream's migrations give its standard categories Amsterdam's departments)."""
     CategoryDepartment = signalen.get_model('CategoryDepartment')
+    if items is not None and not create_only:
+        listed = [departments[item['code']].pk for item in items if item['code'] in departments]
+        others = CategoryDepartment.objects.filter(category=category).exclude(department_id__in=listed)
+        for link in others.select_related('department'):
+            report.note(f'removed department {link.department.code} from {label}')
+            report.count('category departments', 'removed')
+        others.delete()
     for item in items or []:
         department = departments.get(item['code'])
         if department is None:
@@ -161,16 +172,27 @@ def _category_departments(category, items, departments, report, create_only, lab
                 f'{label} -> {item["code"]}')
 
 
-def load_categories(data, report, create_only=False):
+def _category(report, parent, slug, values, create_only, label):
     Category = signalen.get_model('Category')
+    category = _upsert(report, 'categories', Category, {'parent': parent, 'slug': slug}, values, create_only, label)
+    if category.slug != slug:
+        # Upstream's Category makes its slug from the name when it is created (django-extensions'
+        # AutoSlugField); the fixture's slug is the one the frontend, the triage mapping and the
+        # partners refer to, so it is set afterwards.
+        Category.objects.filter(pk=category.pk).update(slug=slug)
+        category.slug = slug
+    return category
+
+
+def load_categories(data, report, create_only=False):
     departments = {d.code: d for d in signalen.get_model('Department').objects.all()}
     for main in data:
-        parent = _upsert(report, 'categories', Category, {'parent': None, 'slug': main['slug']},
-                         _category_values(main, is_sub=False), create_only, main['slug'])
+        parent = _category(report, None, main['slug'], _category_values(main, is_sub=False), create_only,
+                           main['slug'])
         for sub in main.get('sub_categories', []):
             label = f'{main["slug"]}/{sub["slug"]}'
-            category = _upsert(report, 'categories', Category, {'parent': parent, 'slug': sub['slug']},
-                               _category_values(sub, is_sub=True), create_only, label)
+            category = _category(report, parent, sub['slug'], _category_values(sub, is_sub=True), create_only,
+                                 label)
             _slo(category, sub.get('sla'), report, create_only, label)
             _category_departments(category, sub.get('departments'), departments, report, create_only, label)
 
@@ -202,26 +224,29 @@ def load_feedback_answers(data, report, create_only=False):
 # -- areas ----------------------------------------------------------------------------------------
 
 def load_areas(data, report, create_only=False):
-    """Area types (stadsdeel, wijk) and their areas, for the signals list's area filter. Skipped where
-    Signalen's Area needs a geometry (upstream: PostGIS polygons come from its own import)."""
-    try:
-        AreaType, Area = signalen.get_model('AreaType'), signalen.get_model('Area')
-    except LookupError:
-        report.warn('areas skipped: this Signalen has no AreaType/Area models')
-        return
-    fields = {f.name: f for f in Area._meta.concrete_fields}
-    needs = [name for name, f in fields.items() if name not in ('id', 'code', 'name', 'area_type')
-             and not (f.null or f.has_default() or f.blank)]
-    if 'area_type' not in fields or needs:
-        report.warn(f'areas skipped: Area needs {", ".join(needs) or "another shape"} here')
-        return
+    """Area types (stadsdeel, wijk) and their areas, for Signalen's list filter and the area of a
+    report's location; upstream Signalen takes an area only with its polygon (the fixtures carry
+    approximate ones, see fixtures/tools/build_areas.py; real ones come with `import_areas`)."""
     for item in data:
-        area_type = _upsert(report, 'area types', AreaType, {'code': item['code']},
-                            {'name': item['name'], 'description': item.get('description', '')}, create_only,
-                            item['code'])
         for area in item.get('areas', []):
-            _upsert(report, 'areas', Area, {'area_type': area_type, 'code': area['code']}, {'name': area['name']},
-                    create_only, f'{item["code"]}/{area["code"]}')
+            key = f'{item["code"]}/{area["code"]}'
+            try:
+                with transaction.atomic():
+                    if create_only and _area_exists(item['code'], area['code']):
+                        outcome = 'unchanged'
+                    else:
+                        outcome = signalen.save_area(item['code'], item['name'], area['code'], area['name'],
+                                                     area.get('geometry'), item.get('description', ''))
+            except ValueError as exc:
+                report.warn(f'area {key} skipped: {exc}')
+                continue
+            report.count('areas', outcome)
+            if outcome != 'unchanged':
+                report.note(f'{outcome} area {key}')
+
+
+def _area_exists(type_code, code):
+    return any(found == code for found, _ in signalen.areas_of_type(type_code))
 
 
 # -- roles ----------------------------------------------------------------------------------------

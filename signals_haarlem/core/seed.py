@@ -21,6 +21,7 @@ import logging
 import math
 import random
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -261,8 +262,7 @@ class Planner:
         number = rng.randint(1, 180)
         postcode = f'{wijk[3]}{chr(65 + rng.randrange(26))}{chr(65 + rng.randrange(26))}'
         location = {
-            'stadsdeel': data.STADSDELEN[wijk[2]], 'buurt_code': wijk[0], 'area_type_code': 'stadsdeel',
-            'area_code': wijk[2], 'area_name': data.STADSDELEN[wijk[2]], 'postcode': postcode,
+            **signalen.stadsdeel_fields(wijk[2], data.STADSDELEN[wijk[2]]), 'buurt_code': wijk[0], 'postcode': postcode,
             'address': {'openbare_ruimte': street[0], 'huisnummer': number, 'huisletter': '',
                         'huisnummer_toevoeging': '', 'postcode': postcode, 'woonplaats': 'Haarlem'},
             'address_text': f'{street[0]} {number}, {postcode} Haarlem',
@@ -468,24 +468,13 @@ def ensure_staff():
 
 # -- writers --------------------------------------------------------------------------------------
 
-def _geometrie(lon, lat):
-    if signalen.UPSTREAM:  # upstream stores a PostGIS point
-        from django.contrib.gis.geos import Point
-        return Point(lon, lat, srid=4326)
-    return {'type': 'Point', 'coordinates': [lon, lat]}
-
-
 class ActionsWriter:
     """Through `Signal.actions`, one transaction per signal; hooks fire after it commits."""
 
     def __init__(self):
         self.Signal = signalen.get_model('Signal')
-        try:
-            History = signalen.get_model('History')
-            self.History = History if History._meta.managed and 'when' in {f.name for f in History._meta.fields} \
-                else None
-        except LookupError:  # upstream derives its history from the records (a database view)
-            self.History = None
+        # What this Signalen's Reporter records (upstream keeps no `allows_contact` on it).
+        self.reporter_fields = {f.name for f in signalen.get_model('Reporter')._meta.concrete_fields}
 
     def write(self, plans):
         return [self._write(plan) for plan in plans]
@@ -495,44 +484,45 @@ class ActionsWriter:
         actions = self.Signal.actions
         creator = plan.creator
         signal = actions.create_initial(
-            {'signal_id': plan.signal_id, 'text': plan.text, 'text_extra': '',
+            {signalen.UUID_FIELD: plan.signal_id, 'text': plan.text, 'text_extra': '',
              'incident_date_start': plan.incident_date_start, 'source': plan.source, 'created_at': plan.created_at},
-            {**plan.location, 'geometrie': _geometrie(plan.lon, plan.lat), 'created_by': creator},
+            {**plan.location, 'geometrie': signalen.point(plan.lon, plan.lat), 'created_by': creator},
             {'state': 'm', 'text': None, 'user': creator},
             {'category': plan.category, 'created_by': creator},
-            dict(plan.reporter),
+            {key: value for key, value in plan.reporter.items() if key in self.reporter_fields},
             {'priority': plan.priority, 'created_by': creator},
             {'name': plan.type_code, 'created_by': creator},
         )
-        later = []
+        first_status, later = signal.status, []
         for event in plan.events:
             if event.kind == 'status':
                 record = actions.update_status({'state': event.state, 'text': event.text, 'user': event.user,
                                                 'send_email': False}, signal)
-                later.append(('UPDATE_STATUS', record, event.when))
+                later.append((record, event.when))
             else:
                 record = actions.create_note({'text': event.text, 'created_by': event.user}, signal)
-                later.append(('CREATE_NOTE', record, event.when))
-        self._backdate(signal, plan, later)
+                later.append((record, event.when))
+        self._backdate(signal, plan, first_status, later)
         return signal
 
-    def _backdate(self, signal, plan, later):
+    def _backdate(self, signal, plan, first_status, later):
         """Date the records back to the planned moments, in the database and on the objects the hooks
         will carry (they are sent after this transaction commits)."""
         created = plan.created_at
         initial = [signal.location, signal.category_assignment, signal.reporter, signal.priority,
                    signal.type_assignment]
-        first_status = signal.statuses.order_by('created_at', 'pk').first()
         for record in [*initial, first_status]:
             type(record).objects.filter(pk=record.pk).update(created_at=created)
             record.created_at = created
-        if self.History is not None:
-            self.History.objects.filter(_signal=signal).update(when=created)
-        for what, record, when in later:
+        deadline, factor_3 = _deadlines(plan, workdays.get_calendar())
+        if deadline is not None:  # counted from the planned moment (upstream counts from now, without holidays)
+            type(signal.category_assignment).objects.filter(pk=signal.category_assignment_id).update(
+                deadline=deadline, deadline_factor_3=factor_3)
+        signalen.backdate_history(signal, created)
+        for record, when in later:
             type(record).objects.filter(pk=record.pk).update(created_at=when)
             record.created_at = when
-            if self.History is not None:
-                self.History.objects.filter(_signal=signal, what=what, object_pk=record.pk).update(when=when)
+            signalen.backdate_history(signal, when, record)
         self.Signal.objects.filter(pk=signal.pk).update(created_at=created, updated_at=plan.last_change)
         signal.created_at, signal.updated_at = created, plan.last_change
 
@@ -561,12 +551,7 @@ class BulkWriter:
             return self._write(plans)
 
     def _deadlines(self, plan):
-        sla = getattr(plan.category, 'demo_sla', None)
-        if sla is None:
-            return None, None
-        n, calendar = sla
-        return (self.calendar.deadline(plan.created_at, n, calendar),
-                self.calendar.deadline(plan.created_at, 3 * n, calendar))
+        return _deadlines(plan, self.calendar)
 
     def _write(self, plans):
         updated_at = self.Signal._meta.get_field('updated_at')
@@ -697,9 +682,9 @@ def _batches(iterable, size):
 def run(n, seed=0, months=12, fast=None, now=None, batch_size=None, stdout=None, progress=None, apps=None,
         send_mail=False):
     """Write n demo signals; returns the number written. `fast=None` picks bulk mode above
-    ACTIONS_MAX_DEFAULT. `progress(k)` is called after each batch with its size. `apps` restricts the
+    ACTIONS_MAX_DEFAULT (standalone core only). `progress(k)` is called after each batch with its size. `apps` restricts the
     app seeders (None: every HAARLEM_APP with a seed.py; []: none)."""
-    fast = n > ACTIONS_MAX_DEFAULT if fast is None else fast
+    fast = (n > ACTIONS_MAX_DEFAULT and not signalen.UPSTREAM) if fast is None else fast
     writer = BulkWriter() if fast else ActionsWriter()
     batch_size = batch_size or (1000 if fast else 100)
     ensure_staff()
@@ -755,7 +740,32 @@ def write_feedback(plans, signals, rng, now):
             row.text_list = [rng.choice(answers[satisfied])] if answers[satisfied] else ['Geen reden gegeven']
             row.allows_contact = not satisfied and rng.random() < 0.5
         rows.append(row)
-    Feedback.objects.bulk_create(rows, batch_size=500)
+    with _as_given(Feedback, 'created_at'):
+        Feedback.objects.bulk_create(rows, batch_size=500)
+
+
+def _deadlines(plan, calendar):
+    """(deadline, deadline_factor_3) of the plan's category assignment, counted on the working-day
+    calendar from the planned moment, or (None, None) for a category without a service level."""
+    sla = getattr(plan.category, 'demo_sla', None)
+    if sla is None:
+        return None, None
+    n, calendar_days = sla
+    return (calendar.deadline(plan.created_at, n, calendar_days),
+            calendar.deadline(plan.created_at, 3 * n, calendar_days))
+
+
+@contextmanager
+def _as_given(model, name):
+    """Write the value given for a field that sets itself (auto_now, auto_now_add): demo data is dated
+    back (upstream's Feedback.created_at sets itself)."""
+    field = model._meta.get_field(name)
+    saved = field.auto_now, field.auto_now_add
+    field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        field.auto_now, field.auto_now_add = saved
 
 
 class _nothing:

@@ -1,17 +1,9 @@
-"""Celery tasks of the core app, and its periodic ones (BEAT_SCHEDULE, see signals_haarlem/beat.py)."""
+"""Celery tasks of the core app (its periodic ones: schedule.py)."""
 import logging
 
 from celery import shared_task
-from celery.schedules import crontab
 
 logger = logging.getLogger(__name__)
-
-BEAT_SCHEDULE = {
-    'core-anonymise-reporters': {
-        'task': 'signals_haarlem.core.tasks.anonymise_reporters',
-        'schedule': crontab(hour=3, minute=0),
-    },
-}
 
 
 @shared_task(ignore_result=True)

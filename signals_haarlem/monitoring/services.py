@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -161,12 +161,13 @@ def find_category(value):
 
 def category_choices():
     """[(value, label)] of main categories and their sub categories, for a select."""
-    Category = signalen.get_model('Category')
     choices = [('', 'Alle categorieën')]
-    mains = Category.objects.filter(parent__isnull=True).order_by('name')
-    subs = {}
-    for sub in Category.objects.filter(parent__isnull=False).select_related('parent').order_by('name'):
-        subs.setdefault(sub.parent_id, []).append(sub)
+    mains, subs = [], {}
+    for category in signalen.categories().values():
+        if category.parent_id:
+            subs.setdefault(category.parent_id, []).append(category)
+        else:
+            mains.append(category)
     for main in mains:
         choices.append((main.slug, f'{main.name} (alle)'))
         choices += [(f'{main.slug}/{sub.slug}', f'{main.name} / {sub.name}') for sub in subs.get(main.pk, [])]
@@ -174,25 +175,8 @@ def category_choices():
 
 
 def area_choices():
-    """[(code, name)] of the stadsdelen Signalen knows (its Area model, area type 'stadsdeel')."""
-    try:
-        Area = signalen.get_model('Area')
-    except LookupError:  # pragma: no cover
-        return []
-    type_field = next((f for f in ('area_type', '_type') if _has_field(Area, f)), None)
-    if type_field is None:  # pragma: no cover
-        return []
-    return list(Area.objects.filter(**{f'{type_field}__code': 'stadsdeel'}).order_by('name')
-                .values_list('code', 'name'))
-
-
-def _has_field(model, name):
-    from django.core.exceptions import FieldDoesNotExist
-    try:
-        model._meta.get_field(name)
-        return True
-    except FieldDoesNotExist:
-        return False
+    """[(code, name)] of the stadsdelen Signalen knows (its areas of type 'stadsdeel')."""
+    return signalen.areas_of_type('stadsdeel')
 
 
 def area_name(code):
@@ -436,11 +420,10 @@ def on_time_by_team(filters, now=None):
     from signals_haarlem.triage.models import SignalLane
     now = now or timezone.now()
     Department = signalen.get_model('Department')
-    rows = (SignalLane.objects.filter(filters.signal_q('signal__'), signal__created_at__gte=filters.since,
-                                      signal__created_at__lt=filters.until).order_by()
-            .annotate(routing=FilteredRelation('signal__signal_departments',
-                                               condition=Q(signal__signal_departments__relation_type='routing')))
-            .annotate(team=Coalesce('routing__departments', 'lane__department'))
+    rows = signalen.with_routing_department(
+        SignalLane.objects.filter(filters.signal_q('signal__'), signal__created_at__gte=filters.since,
+                                  signal__created_at__lt=filters.until).order_by(), 'signal__')
+    rows = (rows.annotate(team=Coalesce('routing_department', 'lane__department'))
             .values('team').annotate(n=Count('pk'), **_on_time_counts('', now)))
     names = dict(Department.objects.values_list('pk', 'name'))
     rows = sorted((_on_time_row(names.get(row['team'], NO_TEAM), row) for row in rows),

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from signals_haarlem import signalen
 from signals_haarlem.append_only import AppendOnly
 
 from . import periods
@@ -228,7 +229,7 @@ class Forward(models.Model):
     @property
     def subject_display(self):
         if self.signal_id:
-            return self.signal.id_display
+            return signalen.id_display(self.signal_id)
         return f'klacht {self.complaint.reference}' if self.complaint_id else f'doorzetting {self.pk}'
 
     @property

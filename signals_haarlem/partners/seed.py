@@ -23,7 +23,7 @@ from .models import FigureReport, Forward, ForwardAnswer, ForwardEvent, Partner,
 SEED_USER = 'demodata@haarlem.nl'
 SHARE = 0.3
 MAX_LIVE_PER_BATCH = 60  # forwards of open signals go through Signal.actions; keep bulk runs fast
-_SKIP = tuple(e for e in (ValidationError, signalen.ConcurrentUpdate) if e is not None)
+_SKIP = (ValidationError, signalen.ConcurrentUpdate)
 
 ANSWERS = [
     'Container geleegd en omgeving schoongemaakt.', 'Zwerfvuil opgeruimd.', 'Boom gesnoeid, takken afgevoerd.',

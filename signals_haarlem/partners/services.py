@@ -90,7 +90,7 @@ def job_for_partner(forward):
     return {
         'id': str(forward.uuid),
         'kind': 'signal',
-        'reference': signal.id_display,
+        'reference': signalen.id_display(signal),
         'status': forward.status,
         'status_display': forward.get_status_display(),
         'category': category.name if category else '',

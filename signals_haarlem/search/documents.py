@@ -52,11 +52,9 @@ class SignalDocument(Document):
         category = signalen.category_of(signal)
         main = signalen.main_category_of(signal)
         names = [c.name for c in (category, main) if c is not None]
-        location = signal.location if signal.location_id else None
-        area = [*areas, *[getattr(location, name, None) for name in ('area_code', 'stadsdeel')]] if location \
-            else list(areas)
+        area = [*areas, *signalen.area_labels(signal)]
         return cls(
-            meta={'id': signal.pk}, id=signal.pk, id_display=f'SIG-{signal.pk}',
+            meta={'id': signal.pk}, id=signal.pk, id_display=signalen.id_display(signal),
             text=[t for t in (signal.text, getattr(signal, 'text_extra', '')) if t],
             category=list(dict.fromkeys(names)), category_id=category.pk if category is not None else None,
             state=signalen.current_state(signal), address_text=signalen.address_text(signal),

@@ -69,6 +69,8 @@ def database_signals(queryset, q):
         words &= (Q(text__icontains=term) | Q(location__address_text__icontains=term)
                   | Q(category_assignment__category__name__icontains=term)
                   | Q(category_assignment__category__parent__name__icontains=term))
+    if not queryset.query.order_by:  # newest first, as Signalen's list (whatever the model's default)
+        queryset = queryset.order_by('-created_at', '-pk')
     return queryset.filter(words)
 
 

@@ -1,10 +1,9 @@
-"""Celery tasks of the search app (only do something when ELASTICSEARCH_URL is set), and its periodic
-one (BEAT_SCHEDULE, see signals_haarlem/beat.py)."""
+"""Celery tasks of the search app (only do something when ELASTICSEARCH_URL is set; its periodic one:
+schedule.py)."""
 import logging
 from datetime import timedelta
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.apps import apps
 from django.utils import timezone
 
@@ -13,13 +12,6 @@ from signals_haarlem import signalen
 from . import elastic
 
 logger = logging.getLogger(__name__)
-
-BEAT_SCHEDULE = {
-    'search-index-recent': {
-        'task': 'signals_haarlem.search.tasks.index_recent',
-        'schedule': crontab(minute='*/15'),
-    },
-}
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30, ignore_result=True)

@@ -8,6 +8,8 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.utils.html import format_html, format_html_join
 
+from signals_haarlem import signalen
+
 from . import rules as rule_kinds
 from . import services
 from .models import Area, CategoryLane, Decision, Lane, MessageTemplate, Rule, SlaEvent
@@ -187,7 +189,7 @@ class DecisionAdmin(ReadOnlyAdmin):
 
     @admin.display(description='melding', ordering='signal_id')
     def signal_display(self, obj):
-        return f'SIG-{obj.signal_id}'
+        return signalen.id_display(obj.signal_id)
 
     @admin.display(description='regel zoals die toen was')
     def rule_snapshot_pretty(self, obj):
@@ -203,7 +205,7 @@ class SlaEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description='melding', ordering='signal_id')
     def signal_display(self, obj):
-        return f'SIG-{obj.signal_id}'
+        return signalen.id_display(obj.signal_id)
 
 
 @admin.register(MessageTemplate)

@@ -84,7 +84,7 @@ class RuleSet:
                 areas.append((area.pk, area.code, area.name, area.shape()))
             except ValueError:
                 logger.warning('Area %s has an invalid geometry; ignored', area.code)
-        categories = {c.pk: c for c in signalen.get_model('Category').objects.select_related('parent')}
+        categories = signalen.categories()
         return cls(rules, lanes, mapping, signalen.service_level_objectives(), areas, categories=categories)
 
     def compile_rule(self, rule, context):

@@ -12,7 +12,7 @@ from signals_haarlem import signalen
 
 from . import engine
 from . import rules as rule_kinds
-from .models import CategoryLane, Lane, MessageTemplate, Rule
+from .models import Area, CategoryLane, Lane, MessageTemplate, Rule
 
 logger = logging.getLogger(__name__)
 
@@ -190,15 +190,32 @@ def load_templates():
     return created
 
 
+def load_areas():
+    """The wijken of fixtures/areas.json (approximate polygons) for the area rules and the queues' area
+    filter, while there are no areas yet: once the municipality imported its own (`import_areas`),
+    those stay."""
+    from signals_haarlem.core.fixtures_loader import read_fixture
+    if Area.objects.exists():
+        return 0
+    wijken = next((item['areas'] for item in read_fixture('areas.json') if item['code'] == 'wijk'), [])
+    created = Area.objects.bulk_create([Area(code=area['code'].lower(), name=area['name'], geometry=area['geometry'])
+                                        for area in wijken if area.get('geometry')])
+    if created:
+        from .areas import areas_changed
+        areas_changed()
+    return len(created)
+
+
 def load():
     _, departments = load_departments()
     lanes = load_lanes()
     mappings = load_mapping()
     rules, skipped = load_rules()
     templates = load_templates()
+    areas = load_areas()
     engine.clear_cache()
     result = {'teams created': departments, 'lanes created': lanes, 'category lanes created': mappings,
-              'rules created': rules, 'templates created': templates}
+              'rules created': rules, 'templates created': templates, 'areas created': areas}
     if skipped:
         result['rules skipped'] = '; '.join(skipped)
     return result

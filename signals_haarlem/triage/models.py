@@ -22,6 +22,7 @@ from django.db import models
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
+from signals_haarlem import signalen
 from signals_haarlem.append_only import AppendOnly
 
 from . import rules as rule_kinds
@@ -309,7 +310,7 @@ class SignalLane(models.Model):
         ]
 
     def __str__(self):
-        return f'SIG-{self.signal_id}: {self.lane}'
+        return f'{signalen.id_display(self.signal_id)}: {self.lane}'
 
     def save(self, *args, **kwargs):
         self.queue_order = self.due_at or NO_DUE

@@ -25,6 +25,8 @@ import unicodedata
 
 from rest_framework import serializers
 
+from signals_haarlem import signalen
+
 from .geo import GeometryError, Shape
 
 _registry: dict[str, 'RuleKind'] = {}
@@ -473,7 +475,7 @@ class ParentChildKind(RuleKind):
     def match(self, facts, compiled):
         role = compiled['role']
         if role in ('child', 'either') and facts.parent_id:
-            return f'Deelmelding van SIG-{facts.parent_id}'
+            return f'Deelmelding van {signalen.id_display(facts.parent_id)}'
         if role in ('parent', 'either') and not facts.parent_id:
             children = facts.children_count()
             if children >= compiled['min_children']:

@@ -6,7 +6,7 @@ figures the queues need) is updated in the same transaction, and so are the effe
 the lane's team becomes the routing department and a note states lane and reason.
 """
 import logging
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -384,8 +384,24 @@ def queue(lane, filters=None, now=None, user=None):
         qs = qs.filter(area=filters.area)
     if filters.manual is not None:
         qs = qs.filter(is_manual=filters.manual)
-    return qs.select_related('signal__location', 'decision__rule', 'category__parent', 'area', 'lane') \
+    # The category's names come as columns, not as Category objects: upstream Signalen's Category reads
+    # its service levels whenever one is loaded (history tracking), a query per row.
+    return qs.select_related('signal__location', 'decision__rule', 'area', 'lane') \
+        .annotate(category_name=F('category__name'), category_slug=F('category__slug'),
+                  category_parent_slug=F('category__parent__slug')) \
         .order_by('queue_order', 'signal_id')
+
+
+#: The category of a queue row: its path ('main/sub' or 'main') and name.
+QueueCategory = namedtuple('QueueCategory', 'path name')
+
+
+def queue_category(row):
+    """The QueueCategory of a SignalLane from queue(), or None."""
+    if row.category_slug is None:
+        return None
+    path = f'{row.category_parent_slug}/{row.category_slug}' if row.category_parent_slug else row.category_slug
+    return QueueCategory(path, row.category_name)
 
 
 def visible_to(queryset, user):

@@ -66,7 +66,7 @@ def signal_link(signal_id):
     try:
         return base + reverse('triage_pages:signal', args=[signal_id])
     except NoReverseMatch:
-        return f'SIG-{signal_id}'
+        return signalen.id_display(signal_id)
 
 
 @dataclass
@@ -161,7 +161,7 @@ def inform_reporter(state, now=None):
     expected = workdays.add_workdays(original, lane.extension_days)
     category = signalen.category_of(signal)
     context = {
-        'melding': f'SIG-{signal.pk}',
+        'melding': signalen.id_display(signal),
         'categorie': (getattr(category, 'public_name', None) or category.name) if category else '',
         'gemeld_op': dutch_date(timezone.localtime(signal.created_at).date()),
         'oorspronkelijke_datum': dutch_date(original),
@@ -207,7 +207,7 @@ def _notify_teams(new_events):
             logger.warning('Triage lane %s has no team mail address or members; %d late signals not mailed',
                            lane.code, len(items))
             continue
-        lines = [{'melding': f'SIG-{state.signal_id}', 'categorie': state.category.name if state.category_id else '',
+        lines = [{'melding': signalen.id_display(state.signal_id), 'categorie': state.category.name if state.category_id else '',
                   'soort': KIND_WORDS[kind], 'termijn': f'{deadlines.last_day(due):%d-%m-%Y}',
                   'link': signal_link(state.signal_id)}
                  for kind, state, due in sorted(items, key=lambda item: item[2])]

@@ -1,15 +1,14 @@
-"""Celery tasks of the triage app, and its periodic tasks (BEAT_SCHEDULE, see signals_haarlem/beat.py)."""
+"""Celery tasks of the triage app (its periodic ones: schedule.py)."""
 import logging
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.db import DatabaseError
 
 from signals_haarlem import signalen
 
 logger = logging.getLogger(__name__)
 
-_RETRYABLE = (DatabaseError,) + ((signalen.ConcurrentUpdate,) if signalen.ConcurrentUpdate else ())
+_RETRYABLE = (DatabaseError, signalen.ConcurrentUpdate)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=10, ignore_result=True)
@@ -61,13 +60,3 @@ def refresh_areas():
     return services.refresh_areas()
 
 
-BEAT_SCHEDULE = {
-    'haarlem-triage-reconcile': {
-        'task': 'signals_haarlem.triage.tasks.reconcile',
-        'schedule': crontab(minute='*/10'),
-    },
-    'haarlem-triage-check-deadlines': {
-        'task': 'signals_haarlem.triage.tasks.check_deadlines',
-        'schedule': crontab(minute='5,35'),
-    },
-}

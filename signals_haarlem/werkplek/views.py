@@ -34,13 +34,28 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = 'werkplek/home.html'
 
 
+PASSWORD_BACKEND = 'django.contrib.auth.backends.ModelBackend'
+
+
 def password_login_allowed():
+    """The password form: where Django checks passwords at all (upstream Signalen only with
+    ADMIN_ENABLE_LOCAL_LOGIN), and next to an external provider only if PASSWORD_LOGIN says so."""
+    if PASSWORD_BACKEND not in settings.AUTHENTICATION_BACKENDS:
+        return False
     return not oidc_client.external_provider() or bool(oidc_client.config().get('PASSWORD_LOGIN'))
+
+
+def session_backend():
+    """The authentication backend a werkplek login is recorded with: one of AUTHENTICATION_BACKENDS,
+    or Django drops the session on the next request (upstream lists its OIDC backend first)."""
+    backends = settings.AUTHENTICATION_BACKENDS
+    return PASSWORD_BACKEND if PASSWORD_BACKEND in backends else backends[0]
 
 
 class LoginView(auth_views.LoginView):
     template_name = 'werkplek/login.html'
     redirect_authenticated_user = True
+    next_page = 'werkplek:home'  # not LOGIN_REDIRECT_URL: upstream points that at its admin
 
     def post(self, request, *args, **kwargs):
         if not password_login_allowed():
@@ -65,7 +80,7 @@ def _safe_next(request, value):
     if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
                                                  require_https=request.is_secure()):
         return value
-    return settings.LOGIN_REDIRECT_URL
+    return reverse('werkplek:home')
 
 
 def _login_failed(request, message, status=400):
@@ -120,7 +135,7 @@ class OIDCCallbackView(View):
             return _login_failed(request, 'U heeft (nog) geen actief account in de werkplek. Vraag uw beheerder '
                                           'om toegang.', status=403)
         oidc_client.sync_groups(user, claims)
-        login(request, user, backend='django.contrib.auth.backends.ModelBackend')
+        login(request, user, backend=session_backend())
         return HttpResponseRedirect(_safe_next(request, pending.get('next')))
 
 

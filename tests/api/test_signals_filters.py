@@ -10,7 +10,7 @@ from django.utils import timezone
 from signals_haarlem.standalone import current
 from signals_haarlem.standalone.models import CategoryAssignment, Signal
 from tests.api.test_signals_support import LIST, amsterdam  # noqa: F401  (fixtures)
-from tests.factories import UserFactory, make_signal
+from tests.factories import UserFactory, address, make_signal
 
 pytestmark = pytest.mark.django_db
 
@@ -156,10 +156,10 @@ def test_punctuality(admin_client_api, amsterdam):
 
 
 def test_note_keyword_and_address_text(admin_client_api, amsterdam):
-    noted = make_signal(amsterdam.asbest, address_text='Grote Markt 2 2011RD Haarlem')
+    noted = make_signal(amsterdam.asbest, address=address('Grote Markt', 2, '2011RD'))
     Signal.actions.create_note({'text': 'Container staat bij de KERK'}, noted)
     Signal.actions.create_note({'text': 'Nog een kerk-notitie'}, noted)
-    other = make_signal(amsterdam.asbest, address_text='Zijlweg 1 Haarlem')
+    other = make_signal(amsterdam.asbest, address=address('Zijlweg', 1))
     assert ids(admin_client_api, {'note_keyword': 'kerk'}) == [noted.pk]  # once, though two notes match
     assert idset(admin_client_api, {'address_text': 'zijlweg'}) == {other.pk}
 

@@ -12,7 +12,7 @@ from signals_haarlem.standalone.models import Attachment, History, Signal
 from tests.api.test_signals_support import (  # noqa: F401  (fixtures)
     ALL_WRITE, LIST, amsterdam, client_for, counts, detail_url, private_body, staff,
 )
-from tests.factories import make_signal
+from tests.factories import address, make_signal
 
 pytestmark = pytest.mark.django_db
 
@@ -343,7 +343,7 @@ def test_report_reopen_requested(admin_client_api, amsterdam):
 
 
 def test_search(admin_client_api, amsterdam):
-    a = make_signal(amsterdam.asbest, text='Accu gedumpt bij de vijver', address_text='Zijlweg 12 Haarlem')
+    a = make_signal(amsterdam.asbest, text='Accu gedumpt bij de vijver', address=address('Zijlweg', 12))
     b = make_signal(amsterdam.put, text='Put verstopt')
 
     def found(q):

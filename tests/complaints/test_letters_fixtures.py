@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from signals_haarlem.complaints import fixtures, services, workflow
 from signals_haarlem.complaints.models import (Cause, ImprovementMeasure, Letter, LetterTemplate, MeasureEvent, Norm)
+from tests.conftest import admin_path
 from tests.factories import DepartmentFactory
 
 
@@ -124,9 +125,10 @@ def test_complaints_for_a_partner_department(make_complaint, coordinator):
 def test_admin_pages_load(admin_client, make_complaint, coordinator):
     complaint = make_complaint()
     services.transition(complaint, workflow.ACKNOWLEDGED, coordinator)
-    for path in ('/admin/haarlem_complaints/complaint/', f'/admin/haarlem_complaints/complaint/{complaint.pk}/change/',
-                 '/admin/haarlem_complaints/lettertemplate/', '/admin/haarlem_complaints/norm/',
-                 f'/admin/haarlem_complaints/lettertemplate/{LetterTemplate.objects.first().pk}/change/'):
+    for path in (admin_path('haarlem_complaints/complaint/'),
+                 admin_path(f'haarlem_complaints/complaint/{complaint.pk}/change/'),
+                 admin_path('haarlem_complaints/lettertemplate/'), admin_path('haarlem_complaints/norm/'),
+                 admin_path(f'haarlem_complaints/lettertemplate/{LetterTemplate.objects.first().pk}/change/')):
         assert admin_client.get(path).status_code == 200, path
 
 

@@ -258,8 +258,8 @@ def test_a_decided_complaint_gets_no_warning(make_complaint, coordinator, monkey
 
 
 def test_beat_schedule_is_collected():
-    from signals_haarlem.beat import collect
-    assert collect()['complaints-warn-deadlines']['task'] == 'signals_haarlem.complaints.tasks.warn_deadlines'
+    from django.conf import settings
+    assert settings.CELERY_BEAT_SCHEDULE['complaints-warn-deadlines']['task'] == 'signals_haarlem.complaints.tasks.warn_deadlines'
 
 
 def test_running_terms_soonest_first(make_complaint, coordinator):

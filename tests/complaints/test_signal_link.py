@@ -8,8 +8,7 @@ from tests.factories import make_signal
 
 
 def notes_of(signal):
-    History = signalen.get_model('History')
-    return list(History.objects.filter(_signal=signal, what='CREATE_NOTE').values_list('description', flat=True))
+    return [line.description for line in signalen.history(signal) if line.what == 'CREATE_NOTE']
 
 
 def test_signal_of_type_com_becomes_a_linked_complaint(run_on_commit, category, coordinator, handler, client):

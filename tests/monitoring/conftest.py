@@ -35,10 +35,11 @@ def lanes(db):
 
 @pytest.fixture
 def stadsdelen(db):
-    AreaType, Area = signalen.get_model('AreaType'), signalen.get_model('Area')
-    kind, _ = AreaType.objects.get_or_create(code='stadsdeel', defaults={'name': 'Stadsdeel'})
+    from signals_haarlem.core.fixtures_loader import read_fixture
+    [stadsdeel] = [item for item in read_fixture('areas.json') if item['code'] == 'stadsdeel']
+    polygons = {area['code']: area['geometry'] for area in stadsdeel['areas']}
     for code, name in STADSDELEN:
-        Area.objects.get_or_create(area_type=kind, code=code, defaults={'name': name})
+        signalen.save_area('stadsdeel', 'Stadsdeel', code, name, polygons[code])
     return dict(STADSDELEN)
 
 
@@ -100,7 +101,7 @@ def build(categories, stadsdelen, n=70, seed=5):
         signal = make_signal(category, created_at=created, text=f'Melding {i}')
         code, name = stadsdelen and rng.choice(list(stadsdelen.items())) or ('', '')
         signalen.get_model('Location').objects.filter(pk=signal.location_id).update(
-            area_type_code='stadsdeel', area_code=code, stadsdeel=name)
+            **signalen.stadsdeel_fields(code, name))
         triage.triage_signal(signal.pk, 'create')
         age = (now - created).days
         roll = rng.random()

@@ -73,11 +73,8 @@ class Expected:
         return self._on_time(lambda sl: [sl.lane.name])
 
     def on_time_by_team(self):
-        SignalDepartments = signalen.get_model('SignalDepartments')
-
         def teams(sl):
-            routing = SignalDepartments.objects.filter(_signal_id=sl.signal_id, relation_type='routing').first()
-            names = [d.name for d in routing.departments.all()] if routing else []
+            names = [d.name for d in signalen.routing_departments(sl.signal_id)]
             return names or [sl.lane.department.name if sl.lane.department_id else services.NO_TEAM]
         return self._on_time(teams)
 

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from signals_haarlem import signalen
 from signals_haarlem.partners import services
 from signals_haarlem.partners.models import Forward, ForwardAnswer, Partner, PartnerToken
 from tests.conftest import bearer
@@ -40,7 +41,7 @@ def test_partner_lists_and_reads_only_its_own_forwards(api_client, two_partners)
     body = response.content.decode()
     assert REPORTER_EMAIL not in body and REPORTER_PHONE not in body
     detail = api_client.get(f'{BASE}partner/forwards/{a_forward.uuid}/', **token_header(a_token))
-    assert detail.status_code == 200 and detail.json()['reference'] == a_forward.signal.id_display
+    assert detail.status_code == 200 and detail.json()['reference'] == signalen.id_display(a_forward.signal_id)
     assert REPORTER_EMAIL not in detail.content.decode() and REPORTER_PHONE not in detail.content.decode()
     assert set(detail.json()) >= {'text', 'instruction', 'address', 'response_due'}
     assert not {'reporter', 'email', 'phone'} & set(detail.json())

@@ -3,6 +3,7 @@ import pytest
 from django.urls import reverse
 from selenium.webdriver.common.by import By
 
+from signals_haarlem import signalen
 from signals_haarlem.partners import links, periods, reviews, services
 from signals_haarlem.partners.models import ForwardAnswer, ReviewAction
 from tests.browser import click_and_wait, wait
@@ -33,7 +34,7 @@ def test_account_holder_overview_to_dossier_and_action(browser_login, partner, s
     assert row.find_element(By.CSS_SELECTOR, '.open-forwards').text.startswith('1')
     click_and_wait(page, row.find_element(By.LINK_TEXT, 'Spaarnelanden NV'))
     assert 'Spaarnelanden NV' in heading(page, 'Spaarnelanden NV')
-    assert signal.id_display in page.find_element(By.ID, 'open-doorzettingen').find_element(By.XPATH, '..').text
+    assert signalen.id_display(signal) in page.find_element(By.ID, 'open-doorzettingen').find_element(By.XPATH, '..').text
     click_and_wait(page, page.find_element(By.LINK_TEXT, '1e kwartaal 2025'))
     heading(page, 'Periodiek overleg')
     assert 'Dossier 1e kwartaal 2025' in page.find_element(By.ID, 'dossier-titel').text
@@ -56,7 +57,7 @@ def test_partner_answers_on_its_page(browser, live_server, partner, signal, tmp_
     forward = services.forward_signal(signal, partner, 'Graag legen', send=False)
     browser.delete_all_cookies()
     browser.get(live_server.url + reverse('partner_pages:forward', args=[links.forward_token(forward)]))
-    assert f'Opdracht {signal.id_display}' in browser.find_element(By.TAG_NAME, 'h1').text
+    assert f'Opdracht {signalen.id_display(signal)}' in browser.find_element(By.TAG_NAME, 'h1').text
     source = browser.page_source
     assert REPORTER_EMAIL not in source and REPORTER_PHONE not in source
     click_and_wait(browser, browser.find_element(By.XPATH, '//button[text()="Reactie versturen"]'))  # empty: errors

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from signals_haarlem import signalen
 from signals_haarlem.partners import periods, reviews, services
 from signals_haarlem.partners.models import FigureReport, Forward, ReviewAction
 from tests.factories import UserFactory, make_signal
@@ -54,12 +55,12 @@ def test_partner_detail_and_forward_form(client, holder, partner, signal):
     assert page.status_code == 200 and 'Melding doorzetten naar Spaarnelanden NV' in page.content.decode()
     bad = client.post(f'/werkplek/partners/{partner.pk}/doorzetten/', {'signal': 'SIG-99999', 'instruction': 'x'})
     assert bad.status_code == 400 and 'Onbekend meldingnummer' in bad.content.decode()
-    ok = client.post(f'/werkplek/partners/{partner.pk}/doorzetten/', {'signal': signal.id_display,
+    ok = client.post(f'/werkplek/partners/{partner.pk}/doorzetten/', {'signal': signalen.id_display(signal),
                                                                       'instruction': 'Graag legen'}, follow=True)
     assert ok.status_code == 200
     forward = Forward.objects.get()
     html = ok.content.decode()
-    assert f'{signal.id_display}: doorgezet naar Spaarnelanden NV' in html
+    assert f'{signalen.id_display(signal)}: doorgezet naar Spaarnelanden NV' in html
     assert REPORTER_EMAIL not in html and REPORTER_PHONE not in html
     withdraw = client.post(f'/werkplek/partners/doorzettingen/{forward.pk}/intrekken/', {'reason': 'Dubbel'},
                            follow=True)

@@ -27,14 +27,12 @@ def at(day, hour=10):
 @pytest.fixture
 def seeded_quarter(db):
     """The register from the fixtures and ~120 demo signals in the last quarter, seeded."""
-    CategoryFactory(slug='container-vol', parent__slug='afval', parent__name='Afval')
-    CategoryFactory(slug='veegvuil', parent__slug='schoon', parent__name='Schoon')
-    CategoryFactory(slug='lantaarnpaal', parent__slug='wegen-verkeer-straatmeubilair', parent__name='Wegen')
+    subs = [CategoryFactory(slug='container-vol', parent__slug='afval', parent__name='Afval'),
+            CategoryFactory(slug='veegvuil', parent__slug='schoon', parent__name='Schoon'),
+            CategoryFactory(slug='lantaarnpaal', parent__slug='wegen-verkeer-straatmeubilair', parent__name='Wegen')]
     fixtures.load()
     quarter = periods.period_of(timezone.localdate()).previous()
     rng = random.Random(4)
-    Category = signalen.get_model('Category')
-    subs = list(Category.objects.filter(parent__isnull=False))
     signals = []
     for i in range(70):
         day = quarter.start + timedelta(days=rng.randint(0, (quarter.end - quarter.start).days))
@@ -210,7 +208,11 @@ def test_fixtures_load_is_idempotent(db):
     assert first['partners created'] == 6
     spl = Partner.objects.get(code='SPL')
     assert spl.department.code == 'SPL' and not spl.department.is_intern
-    assert [c.slug for c in spl.categories.all()] == ['afval']
+    # the categories of the register that this Signalen has (upstream's migrations make more of them)
+    mains = set(signalen.get_model('Category').objects.filter(parent=None).values_list('slug', flat=True))
+    assert sorted(c.slug for c in spl.categories.all()) == sorted(
+        {'afval', 'schoon', 'openbaar-groen-en-water', 'groen-en-water'} & mains)
+    assert 'afval' in mains
     assert set(Partner.objects.values_list('code', flat=True)) == {'SPL', 'SRO', 'CCS', 'SPW', 'HEF', 'DCK'}
     from django.contrib.auth.models import Group
     snapshot = (list(Partner.objects.values()), list(Group.objects.values_list('name', 'permissions')))

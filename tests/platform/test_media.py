@@ -6,6 +6,8 @@ from django.core.files.storage import default_storage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.standalone_only("the standalone deployment serves its own media folder (config/urls.py); upstream's "
+                              "media are served by its web server")
 def test_attachments_served_letters_not(client):
     photo = default_storage.save('attachments/2026/11/28/abc123-foto.png', ContentFile(b'\x89PNG\r\n\x1a\nxx'))
     letter = default_storage.save('complaints/letters/2026/brief.pdf', ContentFile(b'%PDF-1.4 geheim'))

@@ -13,7 +13,8 @@ from signals_haarlem.search import elastic
 from signals_haarlem.search.documents import ComplaintDocument, SignalDocument
 from signals_haarlem.triage import engine
 from signals_haarlem.triage import fixtures as triage_fixtures
-from tests.factories import CategoryFactory, DepartmentFactory, MainCategoryFactory, UserFactory, make_signal
+from tests.factories import (CategoryFactory, DepartmentFactory, MainCategoryFactory, UserFactory, address,
+                             make_signal)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_signal_document_shape_with_triage_lane_and_without_contact_details(run_
     category = CategoryFactory(slug='lantaarnpaal-kapot', name='Lantaarnpaal kapot',
                                parent=MainCategoryFactory(slug='wegen', name='Wegen, verkeer, straatmeubilair'))
     signal = run_on_commit(make_signal, category, text='Lantaarnpaal knippert al een week',
-                           address_text='Grote Markt 2, 2011 RD Haarlem', type_code='SIG',
+                           address=address('Grote Markt', 2, '2011 RD'), type_code='SIG',
                            reporter={'email': 'melder@example.com', 'phone': '0612345678'})
     signalen.set_status(signal, 'b', 'In behandeling')
 
@@ -47,7 +48,7 @@ def test_signal_document_shape_with_triage_lane_and_without_contact_details(run_
     assert doc['_source'] == {
         'id': signal.pk, 'id_display': f'SIG-{signal.pk}', 'text': ['Lantaarnpaal knippert al een week'],
         'category': ['Lantaarnpaal kapot', 'Wegen, verkeer, straatmeubilair'], 'category_id': category.pk,
-        'state': 'b', 'address_text': 'Grote Markt 2, 2011 RD Haarlem', 'created_at': signal.created_at,
+        'state': 'b', 'address_text': 'Grote Markt 2 2011 RD Haarlem', 'created_at': signal.created_at,
         'type': 'SIG', 'lane': 'eenvoudig',  # the triage fallback lane decided it
     }
     assert 'melder@example.com' not in str(doc) and '0612345678' not in str(doc)
@@ -63,10 +64,10 @@ def test_signal_without_triage_decision_has_no_lane():
 def test_areas_from_triage_and_location_once_each():
     signal = make_signal(CategoryFactory())
     Location = signalen.get_model('Location')
-    Location.objects.filter(pk=signal.location_id).update(stadsdeel='Schalkwijk', area_code='')
+    Location.objects.filter(pk=signal.location_id).update(**signalen.stadsdeel_fields('schalkwijk', 'Schalkwijk'))
     signal = signalen.with_current_records().get(pk=signal.pk)
-    assert SignalDocument.from_signal(signal, areas=['schalkwijk']).to_dict()['area'] == ['schalkwijk']
-    assert SignalDocument.from_signal(signal).to_dict()['area'] == ['Schalkwijk']
+    assert SignalDocument.from_signal(signal, areas=['s01']).to_dict()['area'] == ['s01', 'schalkwijk']
+    assert SignalDocument.from_signal(signal).to_dict()['area'] == ['schalkwijk']
 
 
 def test_signal_index_mapping_and_dutch_analyzer():

@@ -11,7 +11,7 @@ from signals_haarlem.complaints import fixtures as complaint_fixtures
 from signals_haarlem.complaints import services as complaint_services
 from signals_haarlem.search import services
 from tests.conftest import bearer
-from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, make_signal
+from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, address, make_signal
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def world(db):
     een, cpx = DepartmentFactory(code='EEN', name='Team Eenvoudig'), DepartmentFactory(code='CPX', name='Team Complex')
     afval = CategoryFactory(slug='container-vol', name='Container is vol', departments=[een])
     boom = CategoryFactory(slug='boom-ziek', name='Boom ziek', departments=[cpx])
-    a = make_signal(afval, text='Container bij de vijver vol', address_text='Zijlweg 12 Haarlem')
+    a = make_signal(afval, text='Container bij de vijver vol', address=address('Zijlweg', 12))
     b = make_signal(boom, text='Boom bij de vijver hangt scheef')
     c = make_signal(afval, text='Vuilniszakken naast container bij de vijver')
     user = UserFactory(username='een@haarlem.nl', departments=[een], permissions=['signals.sia_read'])
@@ -36,6 +36,8 @@ def _ids(client, user, **params):
     return [row['id'] for row in response.json()['results']]
 
 
+@pytest.mark.standalone_only("Signalen's /private/search: inside upstream it is upstream's own view (on its "
+                              "Elasticsearch); Haarlem's search backs the standalone core's")
 def test_api_with_elasticsearch_keeps_its_order_within_the_users_rights(es, world, api_client):
     # Elasticsearch ranks c, b, a; b is of a category the user may not see
     es.answer = [world['c'].pk, world['b'].pk, world['a'].pk]
@@ -47,6 +49,8 @@ def test_api_with_elasticsearch_keeps_its_order_within_the_users_rights(es, worl
     assert _ids(api_client, world['een_user'], q='vijver', ordering='created_at') == [world['a'].pk, world['c'].pk]
 
 
+@pytest.mark.standalone_only("Signalen's /private/search: inside upstream it is upstream's own view (on its "
+                              "Elasticsearch); Haarlem's search backs the standalone core's")
 def test_api_without_elasticsearch_searches_the_database(no_es, world, api_client):
     assert _ids(api_client, world['een_user'], q='vijver') == [world['c'].pk, world['a'].pk]  # newest first
     assert _ids(api_client, world['een_user'], q='zijlweg vijver') == [world['a'].pk]
@@ -54,12 +58,16 @@ def test_api_without_elasticsearch_searches_the_database(no_es, world, api_clien
     assert no_es.searches == []
 
 
+@pytest.mark.standalone_only("Signalen's /private/search: inside upstream it is upstream's own view (on its "
+                              "Elasticsearch); Haarlem's search backs the standalone core's")
 def test_api_falls_back_to_the_database_when_elasticsearch_fails(es, world, api_client, caplog):
     es.fail_search = True
     assert _ids(api_client, world['een_user'], q='vuilniszakken') == [world['c'].pk]
     assert len(es.searches) == 1 and 'database search answers instead' in caplog.text
 
 
+@pytest.mark.standalone_only("Signalen's /private/search: inside upstream it is upstream's own view (on its "
+                              "Elasticsearch); Haarlem's search backs the standalone core's")
 def test_an_id_is_found_without_asking_elasticsearch(es, world, api_client):
     assert _ids(api_client, world['een_user'], q=f'sig-{world["a"].pk}') == [world['a'].pk]
     assert es.searches == []

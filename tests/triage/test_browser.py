@@ -9,7 +9,7 @@ from selenium.webdriver.support.ui import Select
 from signals_haarlem.triage import services
 from signals_haarlem.triage.models import Decision, SignalLane
 from tests.browser import click_and_wait
-from tests.factories import make_signal
+from tests.factories import address, make_signal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +25,8 @@ def row_of(browser, signal):
 
 
 def test_queue_page(browser_login, teamleider, container_vol):
-    late = triaged(container_vol, created_at=timezone.now() - timedelta(days=20), address_text='Grote Markt 2')
-    fresh = triaged(container_vol, address_text='Zijlstraat 5')
+    late = triaged(container_vol, created_at=timezone.now() - timedelta(days=20), address=address('Grote Markt', 2))
+    fresh = triaged(container_vol, address=address('Zijlstraat', 5))
     browser = browser_login(teamleider)('/werkplek/triage/baan/eenvoudig/')
 
     assert browser.find_element(By.TAG_NAME, 'h1').text.startswith('Wachtrij Eenvoudig')

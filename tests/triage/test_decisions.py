@@ -25,13 +25,11 @@ def last_day(moment):
 
 
 def history(signal):
-    return list(signalen.get_model('History').objects.filter(_signal=signal).values_list('action', 'description'))
+    return [(line.action, line.description) for line in signalen.history(signal)]
 
 
 def routing(signal):
-    SignalDepartments = signalen.get_model('SignalDepartments')
-    row = SignalDepartments.objects.filter(_signal=signal, relation_type='routing').first()
-    return sorted(row.departments.values_list('code', flat=True)) if row else []
+    return [department.code for department in signalen.routing_departments(signal)]
 
 
 # -- mapping and fallback -------------------------------------------------------------------------
@@ -159,15 +157,15 @@ def test_effects_routing_and_note(container_vol, boom, run_on_commit):
     services.triage_signal(signal)
     assert routing(signal) == ['EEN']
     notes = [d for a, d in history(signal) if a == 'Notitie toegevoegd:']
-    assert notes[0].startswith('Triage: baan Eenvoudig (Team Eenvoudig). Reden: Standaardbaan van categorie '
+    assert notes[-1].startswith('Triage: baan Eenvoudig (Team Eenvoudig). Reden: Standaardbaan van categorie '
                                'Container is vol.')
-    signalen.actions().update_category_assignment({'category': boom}, signal)
+    signalen.set_category(signal, boom)
     services.triage_signal(signal, 'category')
     assert routing(signal) == ['CPX']
     notes = [d for a, d in history(signal) if a == 'Notitie toegevoegd:']
-    assert notes[0].startswith('Triage: van baan Eenvoudig naar baan Complex (Team Complex). Reden: Standaardbaan '
+    assert notes[-1].startswith('Triage: van baan Eenvoudig naar baan Complex (Team Complex). Reden: Standaardbaan '
                                'van categorie Boom.')
-    assert 'reactie uiterlijk' in notes[0] and 'plan uiterlijk' in notes[0]
+    assert 'reactie uiterlijk' in notes[-1] and 'plan uiterlijk' in notes[-1]
 
 
 def test_same_outcome_twice_writes_one_decision(container_vol):
@@ -183,7 +181,7 @@ def test_same_lane_other_reason_is_recorded_without_a_new_note(lanes, container_
     CategoryLane.objects.create(category=other, lane=lanes['eenvoudig'])
     signal = make_signal(container_vol)
     services.triage_signal(signal)
-    signalen.actions().update_category_assignment({'category': other}, signal)
+    signalen.set_category(signal, other)
     decision = services.triage_signal(signal, 'category')
     assert decision is not None and decision.lane.code == 'eenvoudig' and 'Grofvuil' in decision.reason
     assert len([a for a, _ in history(signal) if a == 'Notitie toegevoegd:']) == 1
@@ -219,8 +217,8 @@ def test_manual_lane_sticks_until_released(lanes, container_vol, boom, run_on_co
     assert routing(signal) == ['MTW']
 
     # A category, type and priority change do not move a manual lane.
-    run_on_commit(signalen.actions().update_category_assignment, {'category': boom}, signal)
-    run_on_commit(signalen.actions().update_priority, {'priority': 'high'}, signal)
+    run_on_commit(signalen.set_category, signal, boom)
+    run_on_commit(signalen.set_priority, signal, 'high')
     state = SignalLane.objects.get(pk=signal.pk)
     assert state.lane.code == 'maatwerk' and state.is_manual
     assert state.category_id == boom.pk  # the queue filter still follows the category
@@ -231,7 +229,7 @@ def test_manual_lane_sticks_until_released(lanes, container_vol, boom, run_on_co
     assert 'Standaardbaan van categorie Boom (handmatige baan losgelaten: Gesprek gevoerd)' == released.reason
     assert not SignalLane.objects.get(pk=signal.pk).is_manual
     notes = [d for a, d in history(signal) if a == 'Notitie toegevoegd:']
-    assert notes[0].startswith('Triage: handmatige baan losgelaten: van baan Maatwerk naar baan Complex')
+    assert notes[-1].startswith('Triage: handmatige baan losgelaten: van baan Maatwerk naar baan Complex')
 
 
 def test_retriage_needs_a_reason_and_an_active_lane(lanes, container_vol):
@@ -279,7 +277,7 @@ def test_agreed_date_survives_a_same_lane_retriage(lanes, container_vol):
     services.triage_signal(signal)
     day = timezone.localdate() + timedelta(days=20)
     services.set_agreed_date(signal, day, 'Afgesproken', 'mw@haarlem.nl')
-    signalen.actions().update_priority({'priority': 'high'}, signal)
+    signalen.set_priority(signal, 'high')
     services.triage_signal(signal, 'priority')
     state = SignalLane.objects.select_related('decision').get(pk=signal.pk)
     assert state.decision.resolution_agreed and last_day(state.decision.resolution_due) == day

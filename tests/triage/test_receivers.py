@@ -39,7 +39,7 @@ def test_no_triage_without_commit(container_vol):
 
 
 @pytest.mark.parametrize('change, trigger', [
-    (lambda s, boom: signalen.actions().update_category_assignment({'category': boom}, s), 'category'),
+    (lambda s, boom: signalen.set_category(s, boom), 'category'),
 ])
 def test_category_change_retriages(container_vol, boom, run_on_commit, change, trigger):
     signal = run_on_commit(make_signal, container_vol)
@@ -61,7 +61,7 @@ def test_priority_change_retriages(lanes, container_vol, run_on_commit):
     Rule.objects.create(name='Hoog', kind='priority', params={'priorities': ['high']}, lane=lanes['complex'])
     engine.clear_cache()
     signal = run_on_commit(make_signal, container_vol)
-    run_on_commit(signalen.actions().update_priority, {'priority': 'high'}, signal)
+    run_on_commit(signalen.set_priority, signal, 'high')
     assert decisions(signal)[-1].trigger == 'priority' and decisions(signal)[-1].lane.code == 'complex'
 
 
@@ -73,8 +73,7 @@ def test_location_change_retriages(lanes, container_vol, run_on_commit):
     engine.clear_cache()
     signal = run_on_commit(make_signal, container_vol, point=STATION)
     assert decisions(signal)[-1].lane.code == 'eenvoudig'
-    run_on_commit(signalen.actions().update_location,
-                  {'geometrie': {'type': 'Point', 'coordinates': list(GROTE_MARKT)}}, signal)
+    run_on_commit(signalen.set_location, signal, *GROTE_MARKT)
     assert decisions(signal)[-1].trigger == 'location' and decisions(signal)[-1].lane.code == 'complex'
 
 
@@ -142,7 +141,7 @@ def test_reconcile_picks_up_old_signals_and_outdated_categories(lanes, container
     old = make_signal(container_vol, created_at=timezone.now() - timedelta(days=3), state='b')
     moved = make_signal(container_vol, created_at=timezone.now() - timedelta(days=3))
     services.triage_signal(moved)
-    signalen.actions().update_category_assignment({'category': boom}, moved)  # hook lost
+    signalen.set_category(moved, boom)  # hook lost
     SignalLane.objects.filter(pk=moved.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     result = tasks.reconcile()
     assert result['triaged'] == 2 and result['failed'] == 0
@@ -166,7 +165,7 @@ def test_reconcile_keeps_going_when_one_signal_fails(container_vol, monkeypatch)
 
 
 def test_beat_schedule_lists_the_periodic_tasks():
-    from signals_haarlem.beat import collect
-    schedule = collect()
+    from django.conf import settings
+    schedule = settings.CELERY_BEAT_SCHEDULE  # what beat gets
     assert schedule['haarlem-triage-reconcile']['task'] == 'signals_haarlem.triage.tasks.reconcile'
     assert schedule['haarlem-triage-check-deadlines']['task'] == 'signals_haarlem.triage.tasks.check_deadlines'

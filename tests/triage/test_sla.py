@@ -8,7 +8,7 @@ from django.core import mail
 from signals_haarlem import signalen, workdays
 from signals_haarlem.triage import engine, services, sla, tasks
 from signals_haarlem.triage.models import MessageTemplate, Rule, SignalLane, SlaEvent
-from tests.factories import UserFactory, make_signal
+from tests.factories import UserFactory, make_signal, refuse_contact
 
 pytestmark = pytest.mark.django_db
 TZ = workdays.TIME_ZONE
@@ -19,8 +19,7 @@ def at(*args):
 
 
 def notes(signal):
-    return [d for a, d in signalen.get_model('History').objects.filter(_signal=signal, action='Notitie toegevoegd:')
-            .values_list('action', 'description')]
+    return [line.description for line in signalen.history(signal) if line.what == 'CREATE_NOTE']
 
 
 @pytest.fixture
@@ -46,7 +45,7 @@ def test_response_late_marked_once_team_mailed_once(lanes, complex_signal):
     assert summary.response_late == 1 and summary.mails_to_teams == 1
     [event] = SlaEvent.objects.all()
     assert event.kind == 'response_late' and event.due == at(2025, 6, 6, 0, 0)
-    assert notes(complex_signal)[0] == 'Triage: reactietermijn verstreken (uiterlijk 05-06-2025, baan Complex).'
+    assert notes(complex_signal)[-1] == 'Triage: reactietermijn verstreken (uiterlijk 05-06-2025, baan Complex).'
     [message] = mail.outbox
     assert message.to == ['team-complex@haarlem.nl']
     assert message.subject == '1 melding in baan Complex (bijna) te laat'
@@ -105,8 +104,8 @@ def test_resolution_nearly_late_informs_the_reporter_with_a_new_date(complex_sig
 
 def test_no_message_to_a_reporter_who_cannot_be_contacted(boom, run_on_commit):
     anonymous = make_signal(boom, created_at=at(2025, 6, 2, 9, 0), reporter={'email': '', 'phone': '0612345678'})
-    refused = make_signal(boom, created_at=at(2025, 6, 2, 9, 0),
-                          reporter={'email': 'geen@example.com', 'allows_contact': False})
+    refused = refuse_contact(make_signal(boom, created_at=at(2025, 6, 2, 9, 0),
+                                         reporter={'email': 'geen@example.com', 'phone': ''}))
     for signal in (anonymous, refused):
         services.triage_signal(signal)
     summary = sla.check_deadlines(now=at(2025, 7, 2, 8, 0))

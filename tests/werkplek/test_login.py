@@ -5,99 +5,19 @@ HTTP server with token and JWKS endpoints), the ID token checked against its JWK
 mapped to an active user, roles from a claim mapped to existing Django groups. Embedded default:
 the password form still works, /oauth/authorize sends anonymous users to it, and the admin logs in
 there too."""
-import base64
-import hashlib
 import io
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from tests.factories import UserFactory
+from tests.oidc_provider import CLIENT_ID, SECRET, FakeProvider
 
 pytestmark = pytest.mark.django_db
-
-CLIENT_ID = 'werkplek'
-SECRET = 'werkplek-geheim'
-
-
-class FakeProvider:
-    """Token and JWKS endpoints of an OIDC provider; `authorize()` plays the user's visit to the
-    provider's login page and hands out a code for the given claims."""
-
-    def __init__(self):
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.kid = 'test-key-1'
-        self.codes = {}
-        self.token_requests = []
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), self._handler())
-        self.url = f'http://127.0.0.1:{self.server.server_address[1]}'
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def _handler(provider):
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _json(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self):
-                if self.path == '/jwks':
-                    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key()))
-                    return self._json(200, {'keys': [{**jwk, 'kid': provider.kid, 'use': 'sig', 'alg': 'RS256'}]})
-                return self._json(404, {})
-
-            def do_POST(self):
-                length = int(self.headers.get('Content-Length', 0))
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-                provider.token_requests.append(form)
-                grant = provider.codes.pop(form.get('code'), None)
-                if self.path != '/token' or grant is None or form.get('client_secret') != SECRET:
-                    return self._json(400, {'error': 'invalid_grant'})
-                challenge = base64.urlsafe_b64encode(
-                    hashlib.sha256(form.get('code_verifier', '').encode()).digest()).rstrip(b'=').decode()
-                if challenge != grant['challenge'] or form.get('redirect_uri') != grant['redirect_uri']:
-                    return self._json(400, {'error': 'invalid_grant', 'error_description': 'PKCE'})
-                return self._json(200, {'access_token': 'at', 'token_type': 'Bearer', 'expires_in': 300,
-                                        'id_token': provider.sign(grant['claims'])})
-        return Handler
-
-    def sign(self, claims, key=None):
-        return jwt.encode(claims, key or self.key, algorithm='RS256', headers={'kid': self.kid})
-
-    def authorize(self, location, code='code-1', **claims):
-        """Follow the werkplek's redirect to the provider: check it and hand out `code` for the claims."""
-        parts = urlsplit(location)
-        assert f'{parts.scheme}://{parts.netloc}{parts.path}' == f'{self.url}/authorize'
-        params = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        assert params['response_type'] == 'code' and params['client_id'] == CLIENT_ID
-        assert params['code_challenge_method'] == 'S256' and len(params['code_challenge']) == 43
-        assert 'openid' in params['scope'].split()
-        now = int(time.time())
-        full = {'iss': self.url, 'aud': CLIENT_ID, 'sub': 'u-1', 'iat': now, 'exp': now + 300,
-                'nonce': params['nonce'], **claims}
-        self.codes[code] = {'challenge': params['code_challenge'], 'redirect_uri': params['redirect_uri'],
-                            'claims': {k: v for k, v in full.items() if v is not None}}
-        return params
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture(scope='module')
 def provider():
@@ -235,6 +155,7 @@ def test_password_form_is_off_with_an_external_provider_unless_allowed(client, e
     assert client.post('/werkplek/login/', data).status_code == 302
 
 
+@pytest.mark.standalone_only("inside upstream its admin keeps upstream's own login (WERKPLEK_ADMIN_LOGIN)")
 def test_admin_login_goes_through_the_provider(client, external, handler_user):
     handler_user.is_staff = True
     handler_user.save()
@@ -255,6 +176,7 @@ def test_embedded_default_shows_the_password_form_and_no_provider_button(client,
     assert client.get('/werkplek/login/oidc/')['Location'] == '/werkplek/login/'
 
 
+@pytest.mark.standalone_only("the embedded provider (django-oauth-toolkit) is the standalone deployment's")
 def test_embedded_provider_authorize_sends_anonymous_users_to_the_werkplek_login(client, settings):
     settings.WERKPLEK_OIDC = {}
     call_command('ensure_local_oidc_client', stdout=io.StringIO())
@@ -275,6 +197,7 @@ def test_embedded_provider_authorize_sends_anonymous_users_to_the_werkplek_login
     assert response.status_code == 302 and response['Location'] == next_url
 
 
+@pytest.mark.standalone_only("inside upstream its admin keeps upstream's own login (WERKPLEK_ADMIN_LOGIN)")
 def test_admin_login_uses_the_werkplek_form_and_refuses_non_staff_without_a_loop(client, settings):
     settings.WERKPLEK_OIDC = {}
     response = client.get('/admin/')
@@ -291,3 +214,36 @@ def test_admin_login_uses_the_werkplek_form_and_refuses_non_staff_without_a_loop
     client.logout()
     client.force_login(UserFactory(username='kcc@haarlem.nl'))
     assert client.get('/admin/', follow=True).status_code == 403
+
+
+# -- inside upstream Signalen: the provider of upstream's admin, sessions upstream keeps -----------------
+
+@pytest.mark.upstream_only("upstream's OIDC settings and authentication backends")
+def test_inside_upstream_the_werkplek_logs_in_at_upstreams_provider(client, settings):
+    """config/settings/upstream.py points the werkplek at the provider and client of upstream's admin;
+    anonymous werkplek requests get the werkplek's login page (upstream has none at /accounts/login/)."""
+    response = client.get('/werkplek/klachten/')
+    assert response.status_code == 302 and response['Location'] == '/werkplek/login/?next=/werkplek/klachten/'
+    html = client.get(response['Location']).content.decode()
+    assert 'id="oidc-login"' in html and 'name="password"' in html  # ADMIN_ENABLE_LOCAL_LOGIN is on here
+    location = urlsplit(client.get('/werkplek/login/oidc/', {'next': '/werkplek/'})['Location'])
+    assert f'{location.scheme}://{location.netloc}{location.path}' == settings.OIDC_OP_AUTHORIZATION_ENDPOINT
+    assert parse_qs(location.query)['client_id'] == [settings.OIDC_RP_CLIENT_ID]
+    # a password login lands on the werkplek, not on upstream's LOGIN_REDIRECT_URL (its admin)
+    user = UserFactory(username='kcc@haarlem.nl')
+    user.set_password('geheim-wachtwoord-1')
+    user.save()
+    response = client.post('/werkplek/login/', {'username': 'kcc@haarlem.nl', 'password': 'geheim-wachtwoord-1'})
+    assert response['Location'] == '/werkplek/' and client.get('/werkplek/').status_code == 200
+
+
+@pytest.mark.upstream_only("upstream's OIDC authentication backend")
+def test_inside_upstream_without_local_logins_the_provider_login_keeps_its_session(client, external, handler_user,
+                                                                                   settings):
+    """Without ADMIN_ENABLE_LOCAL_LOGIN upstream lists only its OIDC backend: no password form, and the
+    session of a provider login is recorded with that backend (else Django would drop it at once)."""
+    settings.AUTHENTICATION_BACKENDS = ['signals.admin.oidc.backends.AuthenticationBackend']
+    assert client.post('/werkplek/login/', {'username': 'x', 'password': 'y'}).status_code == 405
+    params = external.authorize(_start(client, '/werkplek/'), email='behandelaar@haarlem.nl')
+    assert _callback(client, params)['Location'] == '/werkplek/'
+    assert client.get('/werkplek/').status_code == 200

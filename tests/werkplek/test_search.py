@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from signals_haarlem.complaints import fixtures as complaint_fixtures
 from signals_haarlem.complaints import services as complaint_services
-from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, make_signal
+from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, address, make_signal
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def setup(settings):
     complaint_fixtures.load()
     een, cpx = DepartmentFactory(code='EEN', name='Team Eenvoudig'), DepartmentFactory(code='CPX', name='Team Complex')
     mine = make_signal(CategoryFactory(name='Container is vol', departments=[een]), text='Container bij de vijver',
-                       address_text='Zijlweg 12 Haarlem')
+                       address=address('Zijlweg', 12))
     theirs = make_signal(CategoryFactory(name='Boom ziek', departments=[cpx]), text='Boom bij de vijver')
     complaint = complaint_services.register_complaint({
         'channel': 'brief', 'form': 'schriftelijk', 'received_on': datetime.date(2025, 3, 3),

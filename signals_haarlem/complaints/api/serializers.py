@@ -182,7 +182,7 @@ class ComplaintSerializer(ComplaintListSerializer):
     def get_signal(self, obj):
         if not obj.signal_id:
             return None
-        return {'id': obj.signal_id, 'id_display': f'SIG-{obj.signal_id}', 'type': signalen.type_code(obj.signal),
+        return {'id': obj.signal_id, 'id_display': signalen.id_display(obj.signal_id), 'type': signalen.type_code(obj.signal),
                 'backoffice_url': signal_url(obj.signal_id)}
 
     @extend_schema_field({'type': 'array', 'items': {'type': 'object'}})

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from signals_haarlem.api import SignalenAPI
 from signals_haarlem.downloads import CSV, PDF, XLSX, file_response
 
 from .. import letters, reports, services
@@ -46,7 +47,7 @@ class HasPerm(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm(view.required_perm))
 
 
-class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ComplaintViewSet(SignalenAPI, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     permission_classes = (HasComplaintRole,)
     serializer_class = s.ComplaintSerializer
@@ -221,7 +222,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return Response(s.OmbudsmanSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-class OmbudsmanUpdate(APIView):
+class OmbudsmanUpdate(SignalenAPI, APIView):
     permission_classes = (HasComplaintRole,)
 
     @extend_schema(request=s.OmbudsmanUpdateSerializer, responses=s.OmbudsmanSerializer)
@@ -237,7 +238,7 @@ class OmbudsmanUpdate(APIView):
         return Response(s.OmbudsmanSerializer(case).data)
 
 
-class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeasureViewSet(SignalenAPI, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Improvement measures: a coordinator sees all, a handler those of their own complaints."""
     permission_classes = (HasComplaintRole,)
     serializer_class = s.MeasureSerializer
@@ -264,7 +265,7 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(s.MeasureSerializer(measure).data)
 
 
-class LetterPdf(APIView):
+class LetterPdf(SignalenAPI, APIView):
     permission_classes = (HasComplaintRole,)
 
     @extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
@@ -278,21 +279,21 @@ class LetterPdf(APIView):
                             filename=f'{letter.complaint.reference}-{letter.kind}.pdf')
 
 
-class NormList(generics.ListAPIView):
+class NormList(SignalenAPI, generics.ListAPIView):
     permission_classes = (HasComplaintRole,)
     serializer_class = s.NormSerializer
     pagination_class = None
     queryset = Norm.objects.filter(is_active=True)
 
 
-class CauseList(generics.ListAPIView):
+class CauseList(SignalenAPI, generics.ListAPIView):
     permission_classes = (HasComplaintRole,)
     serializer_class = s.CauseSerializer
     pagination_class = None
     queryset = Cause.objects.filter(is_active=True)
 
 
-class Terms(APIView):
+class Terms(SignalenAPI, APIView):
     """Every running term, soonest end first (coordinator)."""
     permission_classes = (HasPerm,)
     required_perm = services.PERM_COORDINATE
@@ -312,7 +313,7 @@ def _year(request):
     return int(value)
 
 
-class Register(APIView):
+class Register(SignalenAPI, APIView):
     """The register (Awb 9:12a): ?year=2025; ?export=csv or xlsx for an export."""
     permission_classes = (HasPerm,)
     required_perm = services.PERM_REGISTER_VIEW
@@ -328,7 +329,7 @@ class Register(APIView):
         return Response({'year': year, 'results': reports.register_rows(year)})
 
 
-class Publication(APIView):
+class Publication(SignalenAPI, APIView):
     """Concluded judgements of a year with personal details removed (CSV), for active publication."""
     permission_classes = (HasPerm,)
     required_perm = services.PERM_REGISTER_VIEW
@@ -345,7 +346,7 @@ def _plain(report):
     return {k: v for k, v in report.items() if k not in ('charts', 'open_measures', 'late_measures')}
 
 
-class AnnualReport(APIView):
+class AnnualReport(SignalenAPI, APIView):
     """The annual report's figures (JSON) or, with ?export=pdf, the report as PDF."""
     permission_classes = (HasPerm,)
     required_perm = services.PERM_REPORTS
@@ -358,7 +359,7 @@ class AnnualReport(APIView):
         return Response(_plain(reports.annual_report(year)))
 
 
-class LearningReport(APIView):
+class LearningReport(SignalenAPI, APIView):
     permission_classes = (HasPerm,)
     required_perm = services.PERM_REPORTS
 

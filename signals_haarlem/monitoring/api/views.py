@@ -10,6 +10,8 @@ from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from signals_haarlem.api import SignalenAPI
+
 from .. import services
 
 try:  # the OpenAPI schema (drf-spectacular); optional
@@ -49,7 +51,7 @@ def _key_parameter():
                              description='Welk cijfer')]
 
 
-class MonitoringView(APIView):
+class MonitoringView(SignalenAPI, APIView):
     permission_classes = [CanViewDashboard]
 
     def filters(self, request):

@@ -14,6 +14,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from signals_haarlem.api import SignalenAPI
+
 from .. import figures, reviews, services
 from ..models import FigureReport, Forward, ForwardAnswer, Partner, PartnerLog, PartnerToken, Review, ReviewAction
 from ..overview import overview_rows
@@ -46,7 +48,7 @@ def _who(request):
     return getattr(request.user, 'email', '') or getattr(request.user, 'username', '') or str(request.user)
 
 
-class PartnerViewSet(DjangoErrors, viewsets.ModelViewSet):
+class PartnerViewSet(SignalenAPI, DjangoErrors, viewsets.ModelViewSet):
     """The partner register (admins write, account holders and monitoring read)."""
     serializer_class = s.PartnerSerializer
     permission_classes = [ModelPermissions]
@@ -104,7 +106,7 @@ class PartnerViewSet(DjangoErrors, viewsets.ModelViewSet):
         return Response(s.TokenSerializer(token).data)
 
 
-class ForwardViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ForwardViewSet(SignalenAPI, DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      viewsets.GenericViewSet):
     serializer_class = s.ForwardSerializer
     permission_classes = [ModelPermissions]
@@ -142,7 +144,7 @@ class ForwardViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMi
         return Response(self.get_serializer(forward).data)
 
 
-class FiguresViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FiguresViewSet(SignalenAPI, DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.FigureReportSerializer
     permission_classes = [ModelPermissions]
     queryset = FigureReport.objects.select_related('partner')
@@ -171,7 +173,7 @@ class FiguresViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMi
 
 
 
-class ReviewViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ReviewViewSet(SignalenAPI, DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
     serializer_class = s.ReviewSerializer
     permission_classes = [ModelPermissions]
@@ -216,7 +218,7 @@ def _pdf_name(review):
     return f'overleg-{review.partner.code.lower()}-{review.period.code}.pdf'
 
 
-class ActionViewSet(DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ActionViewSet(SignalenAPI, DjangoErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
     serializer_class = s.ActionSerializer
     permission_classes = [ModelPermissions]

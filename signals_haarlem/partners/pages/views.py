@@ -107,7 +107,7 @@ class ForwardCreateView(WerkplekPage, View):
             if signal is None:
                 errors['signal'] = ['Onbekend meldingnummer.']
             else:
-                subject = signal.id_display
+                subject = signalen.id_display(signal)
                 try:
                     forward = services.forward_signal(signal, partner, instruction, user=request.user)
                 except ValidationError as exc:

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from signals_haarlem import signalen
 
-from .. import deadlines
+from .. import deadlines, services
 from .. import rules as rule_kinds
 from ..models import Area, Decision, Lane, Rule, SignalLane, SlaEvent
 from ..rules import category_path
@@ -220,10 +220,10 @@ class QueueItemSerializer(serializers.ModelSerializer):
 
     def get_signal(self, obj) -> dict:
         signal = obj.signal
-        category = obj.category
-        return {'id': signal.pk, 'id_display': f'SIG-{signal.pk}', 'created_at': signal.created_at,
+        category = services.queue_category(obj)
+        return {'id': signal.pk, 'id_display': signalen.id_display(signal), 'created_at': signal.created_at,
                 'state': obj.state, 'state_display': _label(signalen.workflow.STATUS_CHOICES, obj.state),
-                'category': {'slug': category_path(category), 'name': category.name} if category else None,
+                'category': {'slug': category.path, 'name': category.name} if category else None,
                 'address': signalen.address_text(signal)}
 
     def get_rule(self, obj) -> dict | None:
@@ -261,7 +261,7 @@ class SignalTriageSerializer(serializers.Serializer):
             }
         return {
             '_links': _signal_links(self.context.get('request'), instance['signal_id']),
-            'signal': {'id': instance['signal_id'], 'id_display': f'SIG-{instance["signal_id"]}'},
+            'signal': {'id': instance['signal_id'], 'id_display': signalen.id_display(instance['signal_id'])},
             'current': current,
             'decisions': DecisionSerializer(decisions, many=True).data,
             'sla_events': SlaEventSerializer(events, many=True).data,

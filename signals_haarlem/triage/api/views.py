@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from signals_haarlem import signalen
+from signals_haarlem.api import SignalenAPI
 
 from .. import engine, rules as rule_kinds, services
 from ..models import Area, CategoryLane, Decision, Lane, Rule, SignalLane, SlaEvent, fallback_lane_code
@@ -64,11 +65,11 @@ def run_service(function, *args, **kwargs):
         detail = exc.message_dict if hasattr(exc, 'error_dict') else {'non_field_errors': exc.messages}
         raise exceptions.ValidationError(detail) from None
     except DatabaseError as exc:
-        raise Conflict() from exc
-    except Exception as exc:
-        if signalen.ConcurrentUpdate and isinstance(exc, signalen.ConcurrentUpdate):
+        if signalen.is_concurrent_update(exc):
             raise Conflict() from exc
         raise
+    except signalen.ConcurrentUpdate as exc:
+        raise Conflict() from exc
 
 
 class Pagination(PageNumberPagination):
@@ -99,7 +100,7 @@ class ProtectedDestroyMixin:
             raise exceptions.ValidationError({'non_field_errors': [self.protected_message]}) from None
 
 
-class LaneViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class LaneViewSet(SignalenAPI, ProtectedDestroyMixin, viewsets.ModelViewSet):
     queryset = Lane.objects.select_related('department').order_by('order', 'code')
     serializer_class = s.LaneSerializer
     permission_classes = [ModelPermissions]
@@ -108,7 +109,7 @@ class LaneViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     protected_message = 'Deze baan heeft besluiten, regels of categorieën; zet hem op niet actief.'
 
 
-class RuleViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class RuleViewSet(SignalenAPI, ProtectedDestroyMixin, viewsets.ModelViewSet):
     queryset = Rule.objects.select_related('lane').order_by('order', 'pk')
     serializer_class = s.RuleSerializer
     permission_classes = [ModelPermissions]
@@ -144,14 +145,14 @@ def dry_run_data(result, max_changes=500):
         'total': result.total, 'changed': len(result.changes), 'unchanged': result.unchanged, 'manual': result.manual,
         'moves': [{'from': a or None, 'to': b, 'count': n} for (a, b), n in result.moves.most_common()],
         'hits': [{'label': label, 'count': n} for label, n in result.hits.most_common()],
-        'changes': [{'signal': c.signal.pk, 'id_display': f'SIG-{c.signal.pk}',
+        'changes': [{'signal': c.signal.pk, 'id_display': signalen.id_display(c.signal),
                      'category': signalen.category_of(c.signal).name if signalen.category_of(c.signal) else None,
                      'from': c.before.code if c.before else None, 'to': c.after.code, 'reason': c.reason}
                     for c in result.changes[:max_changes]],
     }
 
 
-class AreaViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class AreaViewSet(SignalenAPI, ProtectedDestroyMixin, viewsets.ModelViewSet):
     queryset = Area.objects.order_by('name')
     serializer_class = s.AreaSerializer
     permission_classes = [ModelPermissions]
@@ -159,7 +160,7 @@ class AreaViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     pagination_class = None
 
 
-class CategoryLaneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CategoryLaneViewSet(SignalenAPI, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Every category with its own default lane (or none) and the lane that applies.
     PUT {"lane": code} sets a category's default lane; DELETE removes it (the main category's or the
     fallback lane applies)."""
@@ -210,7 +211,7 @@ def signal_triage(signal_id):
     }
 
 
-class SignalTriageView(APIView):
+class SignalTriageView(SignalenAPI, APIView):
     """A signal's triage: current lane, deadlines and the full history of decisions."""
     permission_classes = [require('haarlem_triage.view_decision')]
     serializer_class = s.SignalTriageSerializer
@@ -220,7 +221,7 @@ class SignalTriageView(APIView):
         return Response(s.SignalTriageSerializer(signal_triage(pk), context={'request': request}).data)
 
 
-class _SignalAction(APIView):
+class _SignalAction(SignalenAPI, APIView):
     serializer_class = None
 
     def post(self, request, pk):
@@ -260,7 +261,7 @@ class AgreedDateView(_SignalAction):
         return services.set_agreed_date(signal, data['date'], data['reason'], user)
 
 
-class QueuesView(APIView):
+class QueuesView(SignalenAPI, APIView):
     """The lanes with their number of open, overdue and due-today signals."""
     permission_classes = [require('haarlem_triage.view_decision')]
 
@@ -278,7 +279,7 @@ class QueuesView(APIView):
         } for lane in lanes])
 
 
-class QueueView(APIView):
+class QueueView(SignalenAPI, APIView):
     """Open signals of a lane, earliest due moment first. Filters: overdue=true, due_within=N (working
     days), category=<id | main | main/sub>, area=<code>, manual=true|false; page, page_size."""
     permission_classes = [require('haarlem_triage.view_decision')]
@@ -304,7 +305,7 @@ class QueueView(APIView):
         return paginator.get_paginated_response(data)
 
 
-class RulesetStatusView(APIView):
+class RulesetStatusView(SignalenAPI, APIView):
     """How many signals lack a decision (what the reconcile task will pick up)."""
     permission_classes = [require('haarlem_triage.view_decision')]
 

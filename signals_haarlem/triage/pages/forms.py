@@ -7,7 +7,6 @@ from signals_haarlem import signalen
 
 from .. import rules as rule_kinds
 from ..models import Area, Lane, Rule
-from ..rules import category_path
 
 
 class AccessibleForm(forms.Form):
@@ -55,11 +54,10 @@ class AgreedDateForm(AccessibleForm):
 
 def category_choices():
     """[('', 'Alle categorieën'), (main name, [(path, name), ...]), ...] for a grouped select."""
-    Category = signalen.get_model('Category')
     mains, subs = [], {}
-    for category in Category.objects.select_related('parent').order_by('name'):
+    for category in signalen.categories().values():
         if category.parent_id:
-            subs.setdefault(category.parent_id, []).append((category_path(category), category.name))
+            subs.setdefault(category.parent_id, []).append((category.path, category.name))
         else:
             mains.append(category)
     choices = [('', 'Alle categorieën')]

@@ -15,7 +15,6 @@ from signals_haarlem.werkplek.mixins import WerkplekPage
 
 from .. import deadlines, services
 from ..models import Decision, Lane, Rule, SignalLane, SlaEvent
-from ..rules import category_path
 from .forms import AgreedDateForm, DryRunForm, QueueFilterForm, ReasonForm, RetriageForm
 
 PAGE_SIZE = 50
@@ -94,7 +93,7 @@ class QueueView(TriagePage):
         for item in page.object_list:
             rows.append({'item': item, 'due': _due_info(item.due_at, now), 'state': labels.get(item.state, item.state),
                          'due_day': deadlines.last_day(item.due_at),
-                         'category': item.category, 'category_path': category_path(item.category),
+                         'category': services.queue_category(item),
                          'address': signalen.address_text(item.signal)})
         query = self.request.GET.copy()
         query.pop('pagina', None)
@@ -173,15 +172,11 @@ class _SignalActionView(TriagePage):
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
-            except DatabaseError:
+            except (DatabaseError, signalen.ConcurrentUpdate) as exc:
+                if not signalen.is_concurrent_update(exc):
+                    raise
                 form.add_error(None, 'De melding wordt op dit moment door iemand anders gewijzigd. '
                                      'Probeer het opnieuw.')
-            except Exception as exc:  # the boundary's ConcurrentUpdate
-                if signalen.ConcurrentUpdate and isinstance(exc, signalen.ConcurrentUpdate):
-                    form.add_error(None, 'De melding wordt op dit moment door iemand anders gewijzigd. '
-                                         'Probeer het opnieuw.')
-                else:
-                    raise
             if not form.errors:
                 messages.success(request, self.success)
                 return redirect(reverse('triage_pages:signal', args=[pk]))

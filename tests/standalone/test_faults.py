@@ -52,7 +52,7 @@ def broker_down():
 
 
 def history_of(signal_id):
-    return list(signalen.get_model('History').objects.filter(_signal_id=signal_id).values_list('what', flat=True))
+    return [line.what for line in signalen.history(signal_id)]
 
 
 def test_public_create_answers_201_with_the_broker_down_and_reconcile_triages_afterwards(

@@ -1,6 +1,7 @@
-"""Shared set-up for the tests that run the real thing: a throwaway PostgreSQL cluster from the local
-binaries (bench/harness.PostgresCluster in a temporary folder, no fsync) with one database migrated
-and given the Haarlem fixtures, used as a template: each test gets its own copy in a second.
+"""Shared set-up for the tests that run the standalone deployment for real: a throwaway PostgreSQL
+cluster from the local binaries (bench/harness.PostgresCluster in a temporary folder, no fsync) with
+one database migrated and given the Haarlem fixtures, used as a template: each test gets its own copy
+in a second.
 
 These tests start gunicorn (bench/harness.Server) on loopback against such a database; they are marked
 slow and skip, with a message, where the PostgreSQL server binaries are missing."""
@@ -17,15 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 TEMPLATE = 'signals_template'
-
-
-@pytest.fixture(autouse=True)
-def _fresh_ruleset():
-    """The compiled triage rule set is cached per process: one rolled back with a test must not stay."""
-    from signals_haarlem.triage import engine
-    engine.clear_cache()
-    yield
-    engine.clear_cache()
 
 
 def _have_postgres():

@@ -21,7 +21,7 @@ from datetime import datetime
 import pytest
 
 from bench.harness import Client, Server
-from tests.reliability.conftest import ROOT, server_env
+from tests.standalone.conftest import ROOT, server_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -2,9 +2,9 @@
 5xx, a half-written signal, a file outside the media folder, a login with a forged token).
 
 - generated public create bodies (hypothesis): 201, or 400 with field errors and nothing written;
-- uploads on the public and private attachment endpoints and the partners' answer photos (their link
-  page and their API): a PNG named .pdf, a script named .jpg, a file over 20 MB, and file names with
-  path tricks (../, backslashes, NUL bytes, very long names);
+- uploads on the public and private attachment endpoints: a PNG named .pdf, a script named .jpg, a file
+  over 20 MB, and file names with path tricks (../, backslashes, NUL bytes, very long names) (the
+  partners' answer photos: tests/partners/test_hostile_photos.py);
 - bearer tokens for another audience, signed with another key, unsigned, or expired: 401.
 
 schemathesis over the whole OpenAPI schema (Signalen and Haarlem endpoints) is in tests/api/test_schema.py.
@@ -199,67 +199,6 @@ def test_file_names_cannot_leave_the_media_folder(api_client, staff_client, fres
             assert '..' not in attachment.file.name and '\\' not in attachment.file.name
             assert '\x00' not in attachment.file.name and len(attachment.file.name) <= 255
             assert stored.read_bytes() == PNG
-
-
-# -- the partners' answer photos ----------------------------------------------------------------
-
-@pytest.fixture
-def forward(amsterdam, django_capture_on_commit_callbacks):
-    from signals_haarlem.partners import services
-    from tests.factories import make_signal
-    from tests.partners.conftest import make_partner
-    partner = make_partner(main_slug='afval', response_days=3, resolution_days=10)
-    signal = make_signal(amsterdam.asbest)
-    with django_capture_on_commit_callbacks(execute=True):
-        return services.forward_signal(signal, partner, 'Graag opruimen.')
-
-
-def partner_answer(client_kind, forward, photos, client):
-    """Answer `forward` with `photos` through the link page or the partner API; returns the response."""
-    from signals_haarlem.partners import links
-    from signals_haarlem.partners.models import PartnerToken
-    if client_kind == 'link':
-        return client.post(f'/partner/opdracht/{links.forward_token(forward)}/',
-                           {'text': 'Opgeruimd.', 'resolved': 'ja', 'photos': photos})
-    _, token = PartnerToken.issue(forward.partner, 'test')
-    return client.post(f'/signals/v1/haarlem/partners/partner/forwards/{forward.uuid}/answer/',
-                       {'text': 'Opgeruimd.', 'resolved': 'true', 'photos': photos},
-                       HTTP_AUTHORIZATION=f'Token {token}')
-
-
-def answer_rows():
-    from signals_haarlem.partners.models import ForwardAnswer, ForwardPhoto
-    return ForwardAnswer.objects.count(), ForwardPhoto.objects.count()
-
-
-@pytest.mark.parametrize('via', ['link', 'api'])
-@pytest.mark.parametrize('name,content,what', [
-    ('script.jpg', SCRIPT, 'a script named .jpg'),
-    ('rapport.pdf', b'%PDF-1.4\n' + b'0' * 64, 'a PDF (photos only)'),
-    ('groot.png', PNG + b'\0' * (21 * MB), 'over 20 MB'),
-], ids=['script-as-jpg', 'pdf', '21-mb'])
-def test_partner_answer_photos_refuse_what_is_not_a_photo(client, forward, via, name, content, what):
-    before = answer_rows()
-    response = partner_answer(via, forward, [upload(name, content)], client)
-    assert response.status_code == 400, (what, response.status_code)
-    assert answer_rows() == before
-    forward.refresh_from_db()
-    assert forward.status == 'open'  # the partner can try again
-
-
-@pytest.mark.parametrize('via', ['link', 'api'])
-def test_partner_answer_photo_names_cannot_leave_the_media_folder(client, forward, via):
-    from signals_haarlem.partners.models import ForwardPhoto
-    photos = [upload(name, PNG) for name in ('../../etc/passwd.png', '..\\..\\evil.png', 'a' * 300 + '.png')]
-    response = partner_answer(via, forward, photos, client)
-    assert response.status_code in (200, 201, 302), response.content[:300]
-    media = Path(settings.MEDIA_ROOT).resolve()
-    stored = list(ForwardPhoto.objects.filter(answer__forward=forward))
-    assert len(stored) == 3
-    for photo in stored:
-        path = Path(photo.file.path).resolve()
-        assert path.is_relative_to(media) and '..' not in photo.file.name and '\\' not in photo.file.name
-        assert path.read_bytes() == PNG
 
 
 # -- tokens -------------------------------------------------------------------------------------
