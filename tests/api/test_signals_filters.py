@@ -225,9 +225,9 @@ def ordered(amsterdam):
         (amsterdam.bedrijfsafval, 'normal', 'i', 'Bweg 1', '2000BB', 'Oost', 'Midden', None, 2),
     ]
     signals = []
-    for category, priority, state, address, postcode, stadsdeel, area, user, age in specs:
+    for category, priority, state, address_text, postcode, stadsdeel, area, user, age in specs:
         signal = make_signal(category, priority=priority, state=state, created_at=now - timedelta(days=age))
-        Signal.actions.update_location({'geometrie': signal.location.geometrie, 'address_text': address,
+        Signal.actions.update_location({'geometrie': signal.location.geometrie, 'address_text': address_text,
                                         'postcode': postcode, 'stadsdeel': stadsdeel, 'area_name': area}, signal)
         if user:
             Signal.actions.update_user_assignment({'user': user}, signal)

@@ -101,7 +101,6 @@ def test_demo_signals_look_like_haarlem(fast):
     assert len(signals) == N
     states = Counter(s.status.state for s in signals)
     old = [s for s in signals if NOW - s.created_at > timedelta(days=60)]
-    recent = [s for s in signals if NOW - s.created_at < timedelta(days=10)]
     assert sum(s.status.state in ('o', 'a') for s in old) >= 0.8 * len(old)
     assert sum(s.status.state in ('o', 'a') for s in signals) >= N / 2
     assert set(states) - {'o', 'a'}, 'some signals are still open'
