@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from signals_haarlem import signalen
+
 from . import engine
 from .geo import GeometryError, Shape
 from .models import Area
@@ -63,11 +65,17 @@ def _crs_error(data):
     return {}
 
 
-def import_areas(data, code_property, name_property, where=None, dry_run=False):
+#: Names of the area types an import may fill in Signalen's own areas.
+AREA_TYPES = {'wijk': 'Wijk', 'buurt': 'Buurt', 'stadsdeel': 'Stadsdeel'}
+
+
+def import_areas(data, code_property, name_property, where=None, dry_run=False, area_type='wijk'):
     """Create or update an Area per feature of a GeoJSON FeatureCollection: its code from the feature's
     `code_property` (as a slug), its name from `name_property`, its polygon from the geometry. `where`
-    ({property: value}) keeps only matching features. All or nothing: any bad feature raises a
-    ValidationError naming it ('features[3]') and nothing is written. Returns an ImportResult."""
+    ({property: value}) keeps only matching features. The same areas go into Signalen's own areas of
+    type `area_type` (its list filter; upstream also fills a report's area from them). All or nothing:
+    any bad feature raises a ValidationError naming it ('features[3]') and nothing is written. Returns an
+    ImportResult."""
     errors = _crs_error(data)
     features = _features(data)
     where = where or {}
@@ -116,9 +124,13 @@ def import_areas(data, code_property, name_property, where=None, dry_run=False):
             result.updated.append(code)
         else:
             result.unchanged.append(code)
-    if not dry_run and (new or changed):
-        with transaction.atomic():
+    if dry_run:
+        return result
+    with transaction.atomic():
+        if new or changed:
             Area.objects.bulk_create(new)
             Area.objects.bulk_update(changed, ['name', 'geometry', 'updated_at'])
             areas_changed()  # once for the whole import (bulk writes send no post_save)
+        for code, (_, name, geometry) in rows.items():
+            signalen.save_area(area_type, AREA_TYPES.get(area_type, area_type.capitalize()), code, name, geometry)
     return result

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from signals_haarlem import signalen
 from signals_haarlem.triage import services
 from signals_haarlem.triage.models import Area, SignalLane
 from tests.factories import GROTE_MARKT, STATION, make_signal
@@ -55,11 +56,21 @@ def test_import_creates_and_then_updates_areas(tmp_path):
     output = run(write(tmp_path, collection(renamed, STATION_AREA)), '--where', 'gemeentenaam=Haarlem')
     assert 'Nieuw: 0; bijgewerkt: 1; ongewijzigd: 1;' in output
     assert Area.objects.get(code='wk039200').name == 'Binnenstad (Centrum)' and Area.objects.count() == 2
+    # ...and Signalen has them as its own areas of type wijk (inside upstream with their polygons)
+    assert {'wk039200': 'Binnenstad (Centrum)', 'wk039201': 'Stationsbuurt'}.items() <= dict(
+        signalen.areas_of_type('wijk')).items()
+
+
+def test_areas_of_another_type_for_signalen(tmp_path):
+    run(write(tmp_path, collection(CENTRUM)), '--type', 'buurt')
+    assert ('wk039200', 'Binnenstad') in signalen.areas_of_type('buurt')
+    assert ('wk039200', 'Binnenstad') not in signalen.areas_of_type('wijk')
 
 
 def test_dry_run_writes_nothing(tmp_path):
     output = run(write(tmp_path, collection(CENTRUM)), '--dry-run')
     assert output.startswith('Proef, niets opgeslagen. Nieuw: 1;') and not Area.objects.exists()
+    assert 'wk039200' not in dict(signalen.areas_of_type('wijk'))
 
 
 def test_one_bad_feature_refuses_the_whole_file(tmp_path):

@@ -159,3 +159,24 @@ def test_every_werkplek_page_after_a_login_at_the_werkplek(live_server, haarlem)
     for route in pages:
         response = session.get(f'{live_server.url}/{route}', timeout=60)
         assert response.status_code == 200, (route, response.status_code, response.text[:300])
+
+
+def test_the_readme_steps_run_inside_upstream(transactional_db, settings, tmp_path):
+    """README, "Running inside upstream Signalen", step 2: upstream's initialisation (its cache table, its
+    static files, with the werkplek's) and Haarlem's fixtures, idempotent; the settings keep upstream's
+    OpenTelemetry middleware and hand beat Haarlem's periodic tasks."""
+    from io import StringIO
+
+    from django.conf import settings as django_settings
+    settings.STATIC_ROOT = str(tmp_path / 'static')
+    call_command('createcachetable', verbosity=0)
+    call_command('collectstatic', '--noinput', verbosity=0)
+    assert (tmp_path / 'static' / 'werkplek').is_dir() and (tmp_path / 'static' / 'admin').is_dir()
+    call_command('load_haarlem_fixtures', stdout=StringIO(), stderr=StringIO())
+    again = StringIO()
+    call_command('load_haarlem_fixtures', stdout=again, stderr=StringIO())
+    assert '(no changes)' in again.getvalue()
+    assert ('centrum', 'Centrum') in signalen.areas_of_type('stadsdeel')
+    assert 'opentelemetry.instrumentation.django.middleware.otel_middleware._DjangoMiddleware' in \
+        django_settings.MIDDLEWARE
+    assert {'haarlem-triage-reconcile', 'complaints-warn-deadlines'} <= set(django_settings.CELERY_BEAT_SCHEDULE)

@@ -1,5 +1,6 @@
 """Import areas (wijken, buurten, stadsdelen) from a GeoJSON file in WGS84, for the area rules and the
-queues' area filter. Existing areas with the same code are updated; all or nothing.
+queues' area filter, and as Signalen's own areas of that type (--type). Existing areas with the same
+code are updated; all or nothing.
 
     manage.py import_areas wijken.geojson --code wijkcode --name wijknaam --where gemeentenaam=Haarlem
 """
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument('--name', required=True, help='the feature property with the area name')
         parser.add_argument('--where', action='append', default=[], metavar='PROPERTY=VALUE',
                             help='only features with this property value (repeatable)')
+        parser.add_argument('--type', default='wijk', dest='area_type', choices=sorted(areas.AREA_TYPES),
+                            help="the area type in Signalen's own areas (default: wijk)")
         parser.add_argument('--dry-run', action='store_true', help='check and report; write nothing')
 
     def handle(self, *args, **options):
@@ -36,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f'Kan {options["file"]} niet lezen als JSON: {exc}') from None
         try:
             result = areas.import_areas(data, options['code'], options['name'], where=where,
-                                        dry_run=options['dry_run'])
+                                        dry_run=options['dry_run'], area_type=options['area_type'])
         except ValidationError as exc:
             lines = [f'  {key}: {" ".join(messages)}' for key, messages in exc.message_dict.items()]
             raise CommandError('Niets ingelezen:\n' + '\n'.join(lines)) from None
