@@ -63,5 +63,6 @@ def signal(afval_category):
 @pytest.fixture
 def staff(db):
     return UserFactory(username='behandelaar@haarlem.nl', permissions=[
+        'signals.sia_read', 'signals.sia_can_view_all_categories',
         'haarlem_partners.view_partner', 'haarlem_partners.view_forward', 'haarlem_partners.add_forward',
         'haarlem_partners.withdraw_forward'])

@@ -7,7 +7,7 @@ from signals_haarlem import signalen
 from signals_haarlem.partners import services
 from signals_haarlem.partners.models import Forward, ForwardAnswer, Partner, PartnerToken
 from tests.conftest import bearer
-from tests.factories import CategoryFactory, UserFactory, make_signal
+from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, make_signal
 
 from .conftest import REPORTER_EMAIL, REPORTER_PHONE, png
 
@@ -158,6 +158,23 @@ def test_staff_forward_via_api(api_client, partner, signal, staff):
     withdraw = api_client.post(f'{BASE}forwards/{response.json()["id"]}/withdraw/', {'reason': 'Dubbel'},
                                format='json')
     assert withdraw.status_code == 200 and withdraw.json()['status'] == 'withdrawn'
+
+
+def test_only_a_signal_the_user_sees_in_signalen_is_forwarded(api_client, client, partner, signal):
+    """A handler of another department may forward, but not a signal outside what Signalen shows them:
+    for the API and the werkplek form it is as unknown as a signal that does not exist."""
+    other = UserFactory(username='elders@haarlem.nl', departments=[DepartmentFactory(code='ELD')], permissions=[
+        'signals.sia_read', 'haarlem_partners.view_partner', 'haarlem_partners.view_forward',
+        'haarlem_partners.add_forward'])
+    api_client.credentials(**bearer(other))
+    response = api_client.post(f'{BASE}forwards/', {'signal': signal.pk, 'partner': partner.pk,
+                                                    'instruction': 'Graag vandaag'}, format='json')
+    assert response.status_code == 400 and 'signal' in response.json()
+    client.force_login(other)
+    page = client.post(f'/werkplek/partners/{partner.pk}/doorzetten/', {'signal': signalen.id_display(signal),
+                                                                        'instruction': 'Graag vandaag'})
+    assert page.status_code == 400 and 'Onbekend meldingnummer' in page.content.decode()
+    assert not Forward.objects.exists()
 
 
 def test_forwarding_without_permission_is_403(api_client, partner, signal):

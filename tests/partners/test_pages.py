@@ -22,7 +22,9 @@ ALL = ['haarlem_partners.view_partner', 'haarlem_partners.view_forward', 'haarle
 
 @pytest.fixture
 def holder(db):
-    return UserFactory(username='acc@haarlem.nl', permissions=ALL)
+    """The partner's account holder, who forwards signals and sees them all in Signalen."""
+    return UserFactory(username='acc@haarlem.nl', permissions=[*ALL, 'signals.sia_read',
+                                                               'signals.sia_can_view_all_categories'])
 
 
 def test_pages_need_login_and_permission(client, partner):

@@ -44,6 +44,11 @@ COMPLAINANT_EMAIL = 'lektest.klager@example.com'
 COMPLAINANT_ADDRESS = 'Lektestlaan 99'
 REPORTER_EMAIL = 'lektest.melder@example.com'
 REPORTER_PHONE = '0699887766'
+SIGNAL_TEXT = 'Lektest: de container bij de molen puilt uit'
+
+# The patterns about one signal: only for those who may see it in Signalen.
+SIGNAL_PATTERNS = {'triage_api:signal', 'triage_api:retriage', 'triage_api:release', 'triage_api:agreed-date',
+                   'triage_pages:signal', 'triage_pages:retriage', 'triage_pages:release', 'triage_pages:agreed_date'}
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,7 @@ def build_world(capture_on_commit):
     from signals_haarlem.triage.models import Area as TriageArea
     from signals_haarlem.triage.models import CategoryLane, Lane, Rule
     from tests.complaints.conftest import intake_data
-    from tests.factories import UserFactory, make_signal
+    from tests.factories import DepartmentFactory, UserFactory, make_signal
 
     w = World()
     fixtures_loader.load_all()
@@ -256,11 +261,19 @@ def build_world(capture_on_commit):
     sub = main.children.filter(is_active=True).order_by('pk').first() or main
     Signal = signalen.get_model('Signal')
     with capture_on_commit(execute=True):
-        w.signal = make_signal(sub, reporter={'email': REPORTER_EMAIL, 'phone': REPORTER_PHONE})
+        w.signal = make_signal(sub, text=SIGNAL_TEXT, reporter={'email': REPORTER_EMAIL, 'phone': REPORTER_PHONE})
         w.forward = partners.forward_signal(w.signal, w.partner, 'Graag de container legen.', user=w.users[HANDLER])
         w.attachment = Signal.actions.add_attachment(
             SimpleUploadedFile('foto.png', b'\x89PNG\r\n\x1a\n' + b'\0' * 64), w.signal)
     w.forward_token = links.forward_token(w.forward)
+    # The handler and the team lead work in a department that sees the signal in Signalen; a member of
+    # another department with the same roles does not (and must not reach it through Haarlem's views).
+    sees = signalen.get_model('CategoryDepartment').objects.filter(category=sub, can_view=True).first().department
+    for name in (HANDLER, LEAD):
+        w.users[name].profile.departments.add(sees)
+    w.elsewhere = UserFactory(username='andere.afdeling@haarlem.nl',
+                              departments=[DepartmentFactory(code='ELD', name='Elders')])
+    w.elsewhere.groups.add(Group.objects.get(name=HANDLER), Group.objects.get(name=LEAD))
     figures_request, _ = FiguresRequest.objects.get_or_create(
         partner=w.partner, period_start=datetime.date(2026, 7, 1),
         defaults={'link_expires_at': timezone.now() + datetime.timedelta(days=30)})
@@ -454,6 +467,7 @@ def identities(w):
     yield 'anonymous', client(), False
     yield 'no rights', client(w.nobody), False
     yield 'partner token', client(authorization=f'Token {w.api_token}'), False
+    yield 'other department', client(w.elsewhere), False
     for name, user in w.users.items():
         yield name, client(user), name in COMPLAINT_ROLES
 
@@ -511,6 +525,12 @@ def test_access_follows_the_rules_and_nothing_leaks(world):
         right = answers[rule.role]
         if right.status_code in (401, 403) or denied(right):
             failures.append(f'{pattern.key} {url}: {rule.role} got {right.status_code}')
+        if pattern.key in SIGNAL_PATTERNS:  # about one signal: as visible as in Signalen's own API
+            if right.status_code == 404:
+                failures.append(f'{pattern.key} {url}: {rule.role}, whose department sees the signal, got 404')
+            elsewhere = answers['other department']
+            if elsewhere.status_code not in (403, 404) or SIGNAL_TEXT in elsewhere.body_text:
+                failures.append(f'{pattern.key} {url}: a member of another department got {elsewhere.status_code}')
 
     # Nothing leaks: complaint data only to the complaint roles, the partner's API token to nobody, and
     # the reporter's contact details never to the partner.
@@ -532,6 +552,8 @@ def test_access_follows_the_rules_and_nothing_leaks(world):
     if not signalen.UPSTREAM:  # (the standalone core's Signalen API is walked there)
         assert REPORTER_EMAIL in bodies[KCC, 'signals-v1-private-signal'][1]
     assert 'Graag de container legen.' in bodies['anonymous', 'partner_pages:forward'][1]
+    assert SIGNAL_TEXT in bodies[LEAD, 'triage_pages:signal'][1]
+    assert {key for key in SIGNAL_PATTERNS if ('other department', key) not in bodies} == set()  # all walked
     assert str(world.forward.uuid) in bodies['partner token', 'partners_api:partner-forwards'][1]
 
     assert failures == [], '\n'.join(failures)

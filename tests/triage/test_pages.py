@@ -84,7 +84,7 @@ def test_queue_pages(client, behandelaar, container_vol, monkeypatch):
 
 def test_signal_page_shows_history_and_forms_by_permission(client, behandelaar, teamleider, lanes, container_vol):
     signal = triaged(container_vol)
-    services.retriage(signal, lanes['complex'], 'Onderzoek nodig', 'tl@haarlem.nl')
+    services.retriage(signal, lanes['eenvoudig'], 'Onderzoek nodig', 'tl@haarlem.nl')  # stays with her team
     client.force_login(behandelaar)
     page = client.get(f'/werkplek/triage/melding/{signal.pk}/').content.decode()
     assert 'Triagegeschiedenis' in page and 'Onderzoek nodig' in page and 'Standaardbaan van categorie' in page

@@ -111,6 +111,12 @@ class ForwardSerializer(serializers.ModelSerializer):
         read_only_fields = ('uuid', 'status', 'via', 'forwarded_at', 'forwarded_by', 'response_due',
                             'resolution_due', 'link_expires_at', 'answered_at', 'closed_at', 'reminders_sent')
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get('request')
+        if request is not None:  # a signal the user may not see in Signalen is as unknown as a missing one
+            self.fields['signal'].queryset = signalen.visible_signals(request.user)
+
     def get_signal_display(self, obj) -> str:
         return obj.subject_display
 

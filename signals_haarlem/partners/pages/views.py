@@ -102,8 +102,9 @@ class ForwardCreateView(WerkplekPage, View):
                     errors = exc.message_dict
         else:
             raw = (request.POST.get('signal') or '').strip().upper().removeprefix('SIG-')
-            Signal = signalen.get_model('Signal')
-            signal = Signal.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            # only a signal the user may see in Signalen
+            signal = signalen.visible_signals(request.user).filter(pk=int(raw)).first() \
+                if raw.isdigit() and len(raw) < 19 else None
             if signal is None:
                 errors['signal'] = ['Onbekend meldingnummer.']
             else:

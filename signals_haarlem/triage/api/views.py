@@ -198,8 +198,10 @@ class CategoryLaneViewSet(SignalenAPI, mixins.ListModelMixin, mixins.RetrieveMod
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _signal_or_404(pk):
-    return get_object_or_404(signalen.get_model('Signal'), pk=pk)
+def _signal_or_404(request, pk):
+    """The signal, if the user may see it in Signalen (its departments' categories, or routed to one of
+    them); else 404, as Signalen's own API answers."""
+    return get_object_or_404(signalen.visible_signals(request.user), pk=pk)
 
 
 def signal_triage(signal_id):
@@ -217,7 +219,7 @@ class SignalTriageView(SignalenAPI, APIView):
     serializer_class = s.SignalTriageSerializer
 
     def get(self, request, pk):
-        _signal_or_404(pk)
+        _signal_or_404(request, pk)
         return Response(s.SignalTriageSerializer(signal_triage(pk), context={'request': request}).data)
 
 
@@ -225,7 +227,7 @@ class _SignalAction(SignalenAPI, APIView):
     serializer_class = None
 
     def post(self, request, pk):
-        signal = _signal_or_404(pk)
+        signal = _signal_or_404(request, pk)
         serializer = self.serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():

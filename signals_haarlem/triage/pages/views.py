@@ -102,11 +102,17 @@ class QueueView(TriagePage):
         return context
 
 
-def _signal_context(request, signal_id, forms=None):
-    Signal = signalen.get_model('Signal')
-    signal = signalen.with_current_records(Signal.objects.filter(pk=signal_id)).first()
+def _visible_or_404(request, signal_id):
+    """A signal the user may see in Signalen (as its own API decides), or 404."""
+    queryset = signalen.visible_signals(request.user, signalen.get_model('Signal').objects.filter(pk=signal_id))
+    signal = signalen.with_current_records(queryset).first()
     if signal is None:
         raise Http404('Deze melding bestaat niet.')
+    return signal
+
+
+def _signal_context(request, signal_id, forms=None):
+    signal = _visible_or_404(request, signal_id)
     state = SignalLane.objects.select_related('lane__department', 'area').filter(signal_id=signal_id).first()
     decisions = list(Decision.objects.filter(signal_id=signal_id).select_related('lane'))
     events = list(SlaEvent.objects.filter(signal_id=signal_id))
@@ -165,6 +171,7 @@ class _SignalActionView(TriagePage):
     success = ''
 
     def post(self, request, pk):
+        _visible_or_404(request, pk)
         form = self.form_class(request.POST)
         if form.is_valid():
             try:
