@@ -154,6 +154,7 @@ OAUTH2_PROVIDER = {
     'ACCESS_TOKEN_EXPIRE_SECONDS': env_int('ACCESS_TOKEN_EXPIRE_SECONDS', 8 * 3600),
     'SCOPES': {'openid': 'OpenID Connect', 'email': 'E-mailadres', 'profile': 'Profiel'},
     'ALLOWED_REDIRECT_URI_SCHEMES': ['http', 'https'],
+    'OAUTH2_VALIDATOR_CLASS': 'signals_haarlem.standalone.oauth.Validator',  # no password/client-credentials grants
 }
 
 CORS_ALLOWED_ORIGINS = env_list('CORS_ALLOWED_ORIGINS', 'http://127.0.0.1:3000,http://localhost:3000,'

@@ -3,7 +3,8 @@
 The token is checked against the configured OIDC provider's JWKS (SIGNALS_AUTH['JWKS_URL']; RS256
 and friends), or, without a JWKS, against the embedded provider's own RSA key (django-oauth-toolkit,
 see oidc.py), or with a shared HS256 secret (SIGNALS_AUTH['HS256_SECRET']). `exp` is required;
-`aud` and `iss` are checked when configured. The email claim (or another configured claim) names
+`aud` and `iss` are checked when configured, and always for the deployment's own tokens (the embedded
+provider's and the shared secret's: oidc.local_audience/local_issuer). The email claim (or another configured claim) names
 an active user. Anything wrong with the token or the user is a 401, never a 500.
 
 No header at all: no user (the view's permission answers 401 on private endpoints).
@@ -50,36 +51,40 @@ def _local_public_key():
 
 
 def _signing_key(token):
-    """(key, algorithm) to verify this token with; raises AuthenticationFailed if there is none."""
+    """(key, algorithm, ours) to verify this token with, `ours` when the key is this deployment's own
+    (the embedded provider's or the shared secret); raises AuthenticationFailed if there is none."""
     header = jwt.get_unverified_header(token)
     alg = header.get('alg')
     config = _config()
     if alg == 'HS256' and config.get('HS256_SECRET'):
-        return config['HS256_SECRET'], alg
+        return config['HS256_SECRET'], alg, True
     if alg in ASYMMETRIC_ALGORITHMS:
         if config.get('JWKS_URL'):
             try:
-                return _jwks_client(config['JWKS_URL']).get_signing_key_from_jwt(token).key, alg
+                return _jwks_client(config['JWKS_URL']).get_signing_key_from_jwt(token).key, alg, False
             except jwt.PyJWKClientConnectionError as exc:
                 logger.warning('Could not fetch the JWKS of the OIDC provider: %s', exc)
                 raise exceptions.AuthenticationFailed('De inlogdienst is niet bereikbaar.') from exc
         if alg == 'RS256':
             local = _local_public_key()
             if local is not None:
-                return local, alg
+                return local, alg, True
     raise exceptions.AuthenticationFailed('Ongeldig token: onbekend algoritme of sleutel.')
 
 
 def decode(token):
-    """The verified claims of `token`, or raise AuthenticationFailed."""
+    """The verified claims of `token`, or raise AuthenticationFailed. Audience and issuer: as configured
+    (OIDC_AUDIENCE, OIDC_ISSUER); this deployment's own tokens always carry and need them."""
     config = _config()
     try:
-        key, alg = _signing_key(token)
+        key, alg, ours = _signing_key(token)
+        audience = oidc.local_audience() if ours else config.get('AUDIENCE') or None
+        issuer = oidc.local_issuer() if ours else config.get('ISSUER') or None
         claims = jwt.decode(
             token, key=key, algorithms=[alg],
-            options={'require': ['exp'], 'verify_aud': bool(config.get('AUDIENCE'))},
-            audience=config.get('AUDIENCE') or None, issuer=config.get('ISSUER') or None,
-            leeway=config.get('LEEWAY_SECONDS', 10))
+            options={'require': ['exp', *(['aud'] if audience else []), *(['iss'] if issuer else [])],
+                     'verify_aud': bool(audience)},
+            audience=audience, issuer=issuer, leeway=config.get('LEEWAY_SECONDS', 10))
     except jwt.ExpiredSignatureError as exc:
         raise exceptions.AuthenticationFailed('Token verlopen.') from exc
     except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:

@@ -76,16 +76,28 @@ def key_id(pem):
     return _key_cache[pem]
 
 
-def token_claims(user, lifetime_seconds, extra=None):
+def local_audience():
+    """The `aud` of this deployment's own tokens (and what the API requires of them): OIDC_AUDIENCE, or
+    the frontend's client id at the embedded provider."""
     from django.conf import settings
+    return getattr(settings, 'SIGNALS_AUTH', {}).get('AUDIENCE') or os.environ.get('OIDC_CLIENT_ID') or 'signals'
+
+
+def local_issuer():
+    """The `iss` of this deployment's own tokens: OIDC_ISSUER, or the embedded provider's address."""
+    from django.conf import settings
+    configured = getattr(settings, 'SIGNALS_AUTH', {}).get('ISSUER')
+    if configured:
+        return configured
+    backend = getattr(settings, 'HAARLEM', {}).get('BACKEND_URL', 'http://127.0.0.1:8000').rstrip('/')
+    return f'{backend}/oauth'
+
+
+def token_claims(user, lifetime_seconds, extra=None):
     now = int(time.time())
     claims = {'sub': user.username, 'email': user.email or user.username, 'iat': now,
-              'exp': now + int(lifetime_seconds), 'jti': uuid.uuid4().hex}
-    config = getattr(settings, 'SIGNALS_AUTH', {})
-    if config.get('AUDIENCE'):
-        claims['aud'] = config['AUDIENCE']
-    if config.get('ISSUER'):
-        claims['iss'] = config['ISSUER']
+              'exp': now + int(lifetime_seconds), 'jti': uuid.uuid4().hex, 'aud': local_audience(),
+              'iss': local_issuer()}
     claims.update(extra or {})
     return claims
 
@@ -113,6 +125,5 @@ def generate_access_token(request, refresh_token=False):
     nonce = getattr(request, 'nonce', None)
     if nonce:
         extra['nonce'] = nonce
-    claims = token_claims(request.user, getattr(request, 'expires_in', None) or 3600, extra)
-    claims.setdefault('aud', request.client_id)
-    return sign(claims)
+    return sign(token_claims(request.user, getattr(request, 'expires_in', None) or 3600, extra))
+

@@ -27,9 +27,16 @@ LOCAL_KEY, LOCAL_PEM = _rsa_pem()
 OTHER_KEY, OTHER_PEM = _rsa_pem()
 
 
+LOCAL_ISSUER = 'http://127.0.0.1:8000/oauth'  # the embedded provider's (HAARLEM['BACKEND_URL'] + /oauth)
+
+
 def claims(email='medewerker@haarlem.nl', lifetime=600, **extra):
+    """The claims of a token of this deployment's own (audience `signals`, the local issuer); extra
+    claims given as None are left out."""
     now = int(time.time())
-    return {'email': email, 'sub': email, 'iat': now, 'exp': now + lifetime, **extra}
+    full = {'email': email, 'sub': email, 'iat': now, 'exp': now + lifetime, 'aud': 'signals', 'iss': LOCAL_ISSUER,
+            **extra}
+    return {key: value for key, value in full.items() if value is not None}
 
 
 @pytest.fixture
@@ -138,10 +145,11 @@ def test_hs256_refused_when_no_secret_configured(api_client, staff, settings):
 
 
 def test_audience_is_checked_when_configured(api_client, staff, settings):
-    settings.SIGNALS_AUTH = {**settings.SIGNALS_AUTH, 'AUDIENCE': 'signals'}
+    settings.SIGNALS_AUTH = {**settings.SIGNALS_AUTH, 'AUDIENCE': 'signalen-haarlem'}
     assert_401(get(api_client, jwt.encode(claims(aud='iets-anders'), SECRET, algorithm='HS256')))
-    assert_401(get(api_client, jwt.encode(claims(), SECRET, algorithm='HS256')))  # no aud at all
-    assert get(api_client, jwt.encode(claims(aud='signals'), SECRET, algorithm='HS256')).status_code == 200
+    assert_401(get(api_client, jwt.encode(claims(aud=None), SECRET, algorithm='HS256')))  # no aud at all
+    assert get(api_client, jwt.encode(claims(aud='signalen-haarlem'), SECRET,
+                                      algorithm='HS256')).status_code == 200
 
 
 def test_issuer_is_checked_when_configured(api_client, staff, settings):
@@ -149,6 +157,20 @@ def test_issuer_is_checked_when_configured(api_client, staff, settings):
     assert_401(get(api_client, jwt.encode(claims(iss='https://elders.example'), SECRET, algorithm='HS256')))
     assert get(api_client, jwt.encode(claims(iss='https://login.haarlem.nl'), SECRET,
                                       algorithm='HS256')).status_code == 200
+
+
+@pytest.mark.parametrize('changed', [{'aud': 'iets-anders'}, {'aud': None}, {'iss': 'https://elders.example'},
+                                     {'iss': None}], ids=['other-aud', 'no-aud', 'other-iss', 'no-iss'])
+@pytest.mark.parametrize('signed', ['hs256-secret', 'embedded-provider'])
+def test_the_deployments_own_tokens_need_its_audience_and_issuer_without_configuration(
+        api_client, staff, settings, changed, signed):
+    """Unconfigured, a token of this deployment's own (its secret, its embedded provider's key) must
+    still name this API as its audience and the embedded provider as its issuer."""
+    settings.SIGNALS_AUTH = {**settings.SIGNALS_AUTH, 'AUDIENCE': '', 'ISSUER': ''}
+    key, alg = (SECRET, 'HS256') if signed == 'hs256-secret' else (LOCAL_PEM, 'RS256')
+    with override_settings(OAUTH2_PROVIDER={**settings.OAUTH2_PROVIDER, 'OIDC_RSA_PRIVATE_KEY': LOCAL_PEM}):
+        assert get(api_client, jwt.encode(claims(), key, algorithm=alg)).status_code == 200  # the control
+        assert_401(get(api_client, jwt.encode(claims(**changed), key, algorithm=alg)))
 
 
 def test_public_endpoint_ignores_a_bad_token(api_client, db):

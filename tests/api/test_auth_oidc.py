@@ -128,7 +128,8 @@ def test_jwks_of_the_embedded_provider_verifies_its_tokens(client, db, provider)
     token = issue_token(user)
     jwks = client.get('/oauth/.well-known/jwks.json').json()
     key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)['kid']]
-    assert jwt.decode(token, key.key, algorithms=['RS256'])['email'] == 'x@haarlem.nl'
+    claims = jwt.decode(token, key.key, algorithms=['RS256'], audience='signals')
+    assert claims['email'] == 'x@haarlem.nl' and claims['iss'].endswith('/oauth')
 
 
 def test_anonymous_authorize_goes_to_login(client, db, provider):
@@ -175,3 +176,35 @@ def test_issue_token_refuses_unknown_or_inactive_users(db):
     UserFactory(username='weg@haarlem.nl', is_active=False)
     with pytest.raises(CommandError, match='not active'):
         call_command('issue_token', 'weg@haarlem.nl', stdout=io.StringIO())
+
+
+# -- only what the frontend's login needs -----------------------------------------------------------------
+
+@pytest.mark.parametrize('path', ['/oauth/applications/', '/oauth/applications/register/', '/oauth/register/',
+                                  '/oauth/authorized_tokens/', '/oauth/introspect/', '/oauth/device/',
+                                  '/oauth/device-authorization/', '/oauth/revoke_token/'])
+def test_no_application_registration_and_no_other_provider_endpoints(client, db, path):
+    """Any logged-in user could register an application with its own redirect address and collect the
+    tokens of staff who clicked "allow": applications are the admin's, in the Django admin."""
+    client.force_login(UserFactory(username='zonder.rechten@haarlem.nl'))
+    assert client.get(path).status_code == 404
+    assert client.post(path, {'name': 'oogst', 'client_type': 'public'}).status_code == 404
+
+
+@pytest.mark.parametrize('grant', ['password', 'client-credentials'])
+def test_no_password_or_client_credentials_grant_whatever_the_application(client, db, provider, grant):
+    """Tokens come from the login page only (and, with an external provider, its MFA)."""
+    from oauth2_provider.models import get_application_model
+    Application = get_application_model()
+    user = UserFactory(username='kcc@haarlem.nl')
+    user.set_password('geheim-wachtwoord-1')
+    user.save()
+    kind = Application.GRANT_PASSWORD if grant == 'password' else Application.GRANT_CLIENT_CREDENTIALS
+    app = Application.objects.create(name='Script', client_type=Application.CLIENT_CONFIDENTIAL,
+                                     authorization_grant_type=kind, client_secret='geheim-app', user=user,
+                                     hash_client_secret=False)
+    data = {'grant_type': 'password', 'username': 'kcc@haarlem.nl', 'password': 'geheim-wachtwoord-1'} \
+        if grant == 'password' else {'grant_type': 'client_credentials'}
+    response = client.post('/oauth/token/', {**data, 'client_id': app.client_id, 'client_secret': 'geheim-app'})
+    assert response.status_code in (400, 401) and 'access_token' not in response.content.decode()
+    assert response.json()['error'] in ('unauthorized_client', 'invalid_client', 'unsupported_grant_type')
