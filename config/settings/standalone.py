@@ -5,6 +5,7 @@ OIDC provider (django-oauth-toolkit) and console mail. Every default is replaced
 environment in production: DATABASE_URL, CELERY_BROKER_URL, AWS_STORAGE_BUCKET_NAME, OIDC_JWKS_URL,
 EMAIL_HOST, ELASTICSEARCH_URL.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     'drf_spectacular',
     'oauth2_provider',
     'django_celery_beat',
+    'axes',
     'signals_haarlem.standalone',
     *HAARLEM_APPS,
 ]
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     'django.contrib.messages.middleware.MessageMiddleware',
     'django.middleware.clickjacking.XFrameOptionsMiddleware',
     'signals_haarlem.standalone.middleware.DatabaseUnavailableMiddleware',
+    'axes.middleware.AxesMiddleware',
 ]
 
 ROOT_URLCONF = 'config.urls'
@@ -112,6 +115,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator'},
     {'NAME': 'django.contrib.auth.password_validation.CommonPasswordValidator'},
 ]
+# Passwords (the werkplek's and the admin's login form) through django-axes: after LOGIN_FAILURE_LIMIT
+# failures in a row an account, and separately an address, is locked out for LOGIN_LOCKOUT_MINUTES,
+# with a Dutch page (429); a successful login starts the count again. The address is the client's as
+# the throttle sees it (TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = ['axes.backends.AxesStandaloneBackend', 'django.contrib.auth.backends.ModelBackend']
+AXES_FAILURE_LIMIT = env_int('LOGIN_FAILURE_LIMIT', 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int('LOGIN_LOCKOUT_MINUTES', 15))
+AXES_LOCKOUT_PARAMETERS = ['username', 'ip_address']
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = 'signals_haarlem.werkplek.lockout.locked_out'
+AXES_CLIENT_IP_CALLABLE = 'signals_haarlem.werkplek.lockout.client_ip'
+AXES_VERBOSE = False
 LOGIN_URL = '/werkplek/login/'
 LOGIN_REDIRECT_URL = '/werkplek/'
 
@@ -123,12 +138,25 @@ REST_FRAMEWORK = {
     'DEFAULT_RENDERER_CLASSES': ['rest_framework.renderers.JSONRenderer',
                                  'rest_framework.renderers.BrowsableAPIRenderer'],
     'DEFAULT_PAGINATION_CLASS': 'signals_haarlem.standalone.api.pagination.LinkHeaderPagination',
+    'DEFAULT_PARSER_CLASSES': ['signals_haarlem.parsers.SafeJSONParser', 'rest_framework.parsers.FormParser',
+                               'rest_framework.parsers.MultiPartParser'],
     'PAGE_SIZE': 100,
     'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema',
     'UNAUTHENTICATED_USER': 'django.contrib.auth.models.AnonymousUser',
     'DEFAULT_THROTTLE_RATES': {'public_create': env('PUBLIC_THROTTLE_RATE', '120/minute')},
+    # The client's address for the throttle: REMOTE_ADDR, or behind TRUSTED_PROXIES proxies the address
+    # the nearest of them saw (an X-Forwarded-For the client wrote itself counts for nothing).
+    'NUM_PROXIES': env_int('TRUSTED_PROXIES', 0),
     'EXCEPTION_HANDLER': 'signals_haarlem.standalone.api.exceptions.exception_handler',
 }
+# A cache every worker process shares (the public create throttle counts in it; the category prediction
+# keeps its model version there): the database (`manage.py createcachetable`), or Redis with
+# CACHE_URL=redis://host:6379/1.
+CACHE_URL = env('CACHE_URL', '')
+CACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache', 'LOCATION': CACHE_URL}
+          if CACHE_URL.startswith(('redis://', 'rediss://')) else
+          {'BACKEND': 'django.core.cache.backends.db.DatabaseCache', 'LOCATION': 'haarlem_cache'}}
+
 SPECTACULAR_SETTINGS = {
     'TITLE': 'Signalen API (signals-haarlem)',
     'DESCRIPTION': 'Signalen v1 API with Haarlem\'s triage, complaints, partners and monitoring.',

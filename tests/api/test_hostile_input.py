@@ -258,3 +258,14 @@ def test_unsigned_expired_and_malformed_tokens_are_refused(api_client, admin_use
                                               .encode()).rstrip(b'=').decode()
     for token in (unsigned, expired, no_exp, f'{header}.{forged_payload}.{signature}', 'abc', 'a.b.c', 'é' * 10):
         assert status_with(api_client, token) == 401, token
+
+
+@pytest.mark.parametrize('body', ['[' * 100000, '{"a":' * 50000 + '1' + '}' * 50000],
+                         ids=['open-brackets', 'nested-objects'])
+def test_a_deeply_nested_body_is_a_400_not_a_500(api_client, admin_user, body):
+    """The JSON decoder gives up with a RecursionError: a 400, anonymously and for staff."""
+    response = api_client.post(PUBLIC, body, content_type='application/json')
+    assert response.status_code == 400 and 'detail' in response.json()
+    api_client.credentials(**bearer(admin_user))
+    response = api_client.patch(f'{PRIVATE}1', body, content_type='application/json')
+    assert response.status_code in (400, 404)

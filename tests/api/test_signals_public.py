@@ -175,6 +175,42 @@ def test_create_is_throttled(api_client, amsterdam, settings):
         cache.clear()
 
 
+@pytest.mark.parametrize('proxies', [0, 1])
+def test_the_throttle_counts_the_client_not_what_it_writes_in_x_forwarded_for(api_client, amsterdam, settings,
+                                                                              proxies):
+    """A client that writes its own X-Forwarded-For is still itself (directly: REMOTE_ADDR; behind one
+    trusted proxy: the address that proxy saw, the last one in the header)."""
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, 'NUM_PROXIES': proxies,
+                               'DEFAULT_THROTTLE_RATES': {'public_create': '2/minute'}}
+    try:
+        for n in range(3):
+            forwarded = f'10.0.0.{n}, 192.0.2.7' if proxies else f'10.0.0.{n}'
+            status = api_client.post(PUBLIC, public_body(), format='json', HTTP_X_FORWARDED_FOR=forwarded).status_code
+            assert status == (201 if n < 2 else 429), (n, status)
+        if proxies:  # another client behind the same proxy has its own count
+            assert api_client.post(PUBLIC, public_body(), format='json',
+                                   HTTP_X_FORWARDED_FOR='10.0.0.9, 192.0.2.8').status_code == 201
+    finally:
+        cache.clear()
+
+
+def test_the_throttle_counts_in_a_cache_every_worker_shares(api_client, amsterdam, settings):
+    """gunicorn's workers are separate processes: the counts live in the database cache (or Redis)."""
+    from django.core.cache import caches
+    from django.db import connection
+    assert caches['default'].__class__.__name__ in ('DatabaseCache', 'RedisCache')
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, 'DEFAULT_THROTTLE_RATES': {'public_create': '5/minute'}}
+    try:
+        assert api_client.post(PUBLIC, public_body(), format='json').status_code == 201
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT cache_key FROM haarlem_cache')
+            assert any('throttle_public_create' in key for (key,) in cursor.fetchall())
+    finally:
+        cache.clear()
+
+
 # -- photo upload ---------------------------------------------------------------------------------
 
 def test_resident_uploads_a_photo_to_a_fresh_signal(api_client, amsterdam):

@@ -364,3 +364,11 @@ def test_queue_shows_only_what_the_user_may_see(client_for, lanes, container_vol
     signalen.get_model('CategoryDepartment').objects.create(
         category=container_vol, department=lanes['complex'].department, is_responsible=False, can_view=True)
     assert count(UserFactory(departments=[lanes['complex'].department], permissions=perms)) == 1
+
+
+def test_a_deeply_nested_body_is_a_400_not_a_500(client_for, teamleider, container_vol):
+    """Inside upstream too, whose REST framework parser lets the RecursionError through as a 500."""
+    signal = triaged(container_vol)
+    response = client_for(teamleider).post(f'{BASE}/signals/{signal.pk}/retriage/', '[' * 100000,
+                                           content_type='application/json')
+    assert response.status_code == 400

@@ -247,3 +247,57 @@ def test_inside_upstream_without_local_logins_the_provider_login_keeps_its_sessi
     params = external.authorize(_start(client, '/werkplek/'), email='behandelaar@haarlem.nl')
     assert _callback(client, params)['Location'] == '/werkplek/'
     assert client.get('/werkplek/').status_code == 200
+
+
+# -- guessing passwords (django-axes, the standalone deployment) ---------------------------------------
+
+def _password_user(username):
+    user = UserFactory(username=username, email=username)
+    user.set_password('het-goede-wachtwoord-1')
+    user.save()
+    return user
+
+
+def _try(client, username, password, address='192.0.2.10'):
+    return client.post('/werkplek/login/', {'username': username, 'password': password}, REMOTE_ADDR=address)
+
+
+@pytest.mark.standalone_only("the standalone deployment's login protection (inside upstream its admin's and "
+                             "the provider's own)")
+def test_guessing_a_password_locks_the_account_out_with_a_dutch_page(client, settings):
+    settings.WERKPLEK_OIDC = {}
+    _password_user('kcc@haarlem.nl')
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _try(client, 'kcc@haarlem.nl', 'fout').status_code == 200  # the form again, with its error
+    locked = _try(client, 'kcc@haarlem.nl', 'fout')
+    assert locked.status_code == 429 and 'Inloggen tijdelijk geblokkeerd' in locked.content.decode()
+    # the right password does not help now, from this address or another
+    assert _try(client, 'kcc@haarlem.nl', 'het-goede-wachtwoord-1').status_code == 429
+    assert _try(client, 'kcc@haarlem.nl', 'het-goede-wachtwoord-1', address='198.51.100.5').status_code == 429
+    assert '_auth_user_id' not in client.session
+
+
+@pytest.mark.standalone_only("the standalone deployment's login protection")
+def test_guessing_from_one_address_locks_that_address_out_for_every_account(client, settings):
+    settings.WERKPLEK_OIDC = {}
+    _password_user('ander@haarlem.nl')
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _try(client, f'gok{n}@haarlem.nl', 'fout')
+    assert _try(client, 'ander@haarlem.nl', 'het-goede-wachtwoord-1').status_code == 429
+    # the account itself is fine from elsewhere, and a spoofed X-Forwarded-For is no other address
+    assert _try(client, 'ander@haarlem.nl', 'het-goede-wachtwoord-1', address='198.51.100.5').status_code == 302
+    client.logout()
+    assert client.post('/werkplek/login/', {'username': 'ander@haarlem.nl', 'password': 'het-goede-wachtwoord-1'},
+                       REMOTE_ADDR='192.0.2.10', HTTP_X_FORWARDED_FOR='203.0.113.1').status_code == 429
+
+
+@pytest.mark.standalone_only("the standalone deployment's login protection")
+def test_a_successful_login_starts_the_count_again(client, settings):
+    settings.WERKPLEK_OIDC = {}
+    _password_user('kcc@haarlem.nl')
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _try(client, 'kcc@haarlem.nl', 'fout')
+    assert _try(client, 'kcc@haarlem.nl', 'het-goede-wachtwoord-1').status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _try(client, 'kcc@haarlem.nl', 'fout').status_code == 200

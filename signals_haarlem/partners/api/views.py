@@ -11,10 +11,11 @@ from django.utils import timezone
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from signals_haarlem.api import SignalenAPI
+from signals_haarlem.parsers import SafeJSONParser
 
 from .. import figures, reviews, services
 from ..models import FigureReport, Forward, ForwardAnswer, Partner, PartnerLog, PartnerToken, Review, ReviewAction
@@ -148,7 +149,7 @@ class FiguresViewSet(SignalenAPI, DjangoErrors, mixins.ListModelMixin, mixins.Re
     serializer_class = s.FigureReportSerializer
     permission_classes = [ModelPermissions]
     queryset = FigureReport.objects.select_related('partner')
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -287,7 +288,7 @@ class PartnerForwardDetail(PartnerAPIView):
 
 class PartnerForwardAnswer(PartnerAPIView):
     serializer_class = s.AnswerSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
     def post(self, request, uuid):
         forward = get_object_or_404(self.forwards(), uuid=uuid)
@@ -306,7 +307,7 @@ class PartnerForwardAnswer(PartnerAPIView):
 
 class PartnerFigures(PartnerAPIView):
     serializer_class = s.FigureReportSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     def get(self, request):
         return Response(s.FigureReportSerializer(FigureReport.objects.filter(partner=self.partner)

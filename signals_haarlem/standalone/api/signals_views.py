@@ -17,9 +17,11 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http_status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from signals_haarlem.parsers import SafeJSONParser
 
 from .. import feedback, mail, reporters, workflow
 from ..models import Attachment, History, Reporter, Signal
@@ -84,7 +86,7 @@ def signal_page(view, request, queryset):
 class SignalList(PrivateView):
     """`GET /private/signals/` (filters and ordering, see signals_filters) and `POST` (one signal, or
     an array: child signals of one parent (a split) or several signals)."""
-    parser_classes = (JSONParser,)
+    parser_classes = (SafeJSONParser,)
     serializer_class = PrivateSignalCreateSerializer
 
     @extend_schema(tags=['private: signals'], operation_id='v1_private_signals_list', parameters=sc.LIST_PARAMETERS,
@@ -187,7 +189,7 @@ class SignalList(PrivateView):
 
 class SignalDetail(PrivateView):
     """`GET /private/signals/{id}` and `PATCH` (every backoffice change, in one update_multiple)."""
-    parser_classes = (JSONParser,)
+    parser_classes = (SafeJSONParser,)
     serializer_class = SignalPatchSerializer
 
     @extend_schema(tags=['private: signals'], parameters=[sc.PK],
@@ -241,7 +243,7 @@ class SignalHistory(PrivateView):
 
 class SignalAttachments(PrivateView):
     """`GET /private/signals/{id}/attachments` and `POST` (multipart `file`)."""
-    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    parser_classes = (MultiPartParser, FormParser, SafeJSONParser)
     serializer_class = AttachmentUploadSerializer
 
     @extend_schema(tags=['private: signals'], operation_id='v1_private_signals_attachments_list',
@@ -272,7 +274,7 @@ class SignalAttachments(PrivateView):
                           404: sc.NOT_FOUND})
 class SignalAttachmentDetail(PrivateView):
     """`GET`, `PATCH {public?, caption?}` and `DELETE` of one attachment."""
-    parser_classes = (JSONParser,)
+    parser_classes = (SafeJSONParser,)
     serializer_class = AttachmentPatchSerializer
 
     def get_attachment(self, pk, attachment_pk):
@@ -405,7 +407,7 @@ class SignalGeography(PrivateView):
 class SignalEmailPreview(PrivateView):
     """`POST /private/signals/{id}/email/preview {status, text, email_override?}` → {subject, html}."""
     permission_classes = (SignalsReadPermission,)
-    parser_classes = (JSONParser,)
+    parser_classes = (SafeJSONParser,)
     serializer_class = EmailPreviewSerializer
 
     def post(self, request, pk):
@@ -510,7 +512,7 @@ class SignalReporters(PrivateView):
     """`GET /private/signals/{id}/reporters` (every reporter record, newest first, with its state) and
     `POST {email, phone, sharing_allowed, allows_contact?}`: new contact details; a new e-mail address
     waits for the reporter's confirmation (see ..reporters)."""
-    parser_classes = (JSONParser,)
+    parser_classes = (SafeJSONParser,)
     serializer_class = ReporterSerializer
 
     def get(self, request, pk):
