@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from signals_haarlem import charts, workdays
+from signals_haarlem.downloads import xlsx_row
 
 from . import anonymise, services, workflow
 from .models import Complaint, ImprovementMeasure, Norm, OmbudsmanCase, TermChange
@@ -72,7 +73,7 @@ def register_xlsx(year):
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in register_rows(year):
-        ws.append([row[key] for key, _ in REGISTER_COLUMNS])
+        ws.append(xlsx_row([row[key] for key, _ in REGISTER_COLUMNS]))
     for column, (key, _) in zip(ws.columns, REGISTER_COLUMNS):
         if key in ('ontvangen', 'uiterste_datum', 'afgehandeld'):
             for cell in list(column)[1:]:

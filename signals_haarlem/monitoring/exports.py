@@ -6,6 +6,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from signals_haarlem.downloads import xlsx_row
+
 from . import services
 
 
@@ -47,11 +49,11 @@ def _sheet_title(text, used):
 
 def _write_figure(ws, figure):
     from openpyxl.styles import Font
-    ws.append([column.label for column in figure.columns])
+    ws.append(xlsx_row([column.label for column in figure.columns]))
     for c in ws[1]:
         c.font = Font(bold=True)
     for row in figure.rows:
-        ws.append([row.get(column.key) for column in figure.columns])
+        ws.append(xlsx_row([row.get(column.key) for column in figure.columns]))
     for index, column in enumerate(figure.columns, start=1):
         letter = ws.cell(row=1, column=index).column_letter
         ws.column_dimensions[letter].width = max(12, min(len(column.label) + 2, 40))
@@ -66,15 +68,15 @@ def _write_explanation(ws, figures, filters):
     from openpyxl.styles import Alignment, Font
     ws.append(['Monitoring: cijfers'])
     ws['A1'].font = Font(bold=True, size=14)
-    ws.append(['Filters', filters.describe()])
+    ws.append(xlsx_row(['Filters', filters.describe()]))
     ws.append(['Gemaakt op', timezone.localtime().strftime('%d-%m-%Y %H:%M')])
     ws.append([])
     for figure in figures:
-        ws.append([figure.title])
+        ws.append(xlsx_row([figure.title]))
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-        ws.append(['Toelichting', figure.description])
+        ws.append(xlsx_row(['Toelichting', figure.description]))
         for note in figure.notes:
-            ws.append(['', note])
+            ws.append(xlsx_row(['', note]))
         ws.append([])
     ws.column_dimensions['A'].width = 28
     ws.column_dimensions['B'].width = 110

@@ -31,6 +31,10 @@ class LaneAdmin(admin.ModelAdmin):
     def formula(self, obj):
         return obj.formula_text()
 
+    def get_readonly_fields(self, request, obj=None):
+        # A lane's code is how settings (the fallback lane), fixtures and links name it: fixed once made.
+        return ('code',) if obj is not None else ()
+
 
 @admin.register(CategoryLane)
 class CategoryLaneAdmin(admin.ModelAdmin):

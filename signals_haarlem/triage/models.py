@@ -18,6 +18,7 @@ from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
@@ -33,11 +34,23 @@ from .geo import GeometryError, Shape
 NO_DUE = datetime(9999, 12, 31, tzinfo=dt_timezone.utc)
 
 
+def no_control_characters(value):
+    """Text staff type (names, descriptions): no control characters (besides line breaks and tabs), which
+    no screen shows and Excel refuses."""
+    if any(ord(ch) < 32 and ch not in '\n\r\t' or 0x7f <= ord(ch) < 0xa0 for ch in value or ''):
+        raise ValidationError('Gebruik geen stuurtekens (onzichtbare tekens) in deze tekst.', code='control')
+
+
+def at_most_days(limit):
+    return MaxValueValidator(limit, f'Hoogstens {limit} dagen.')
+
+
 class Lane(models.Model):
     BASIS_LANE = 'lane'
     BASIS_CATEGORY = 'category'
     BASIS_LONGEST = 'longest'
     BASIS_AGREED = 'agreed'
+    MAX_DAYS = 365  # a service norm of more than a year is a typing error
     BASIS_CHOICES = (
         (BASIS_LANE, 'Norm van de baan'),
         (BASIS_CATEGORY, 'Norm van de categorie (anders die van de baan)'),
@@ -46,28 +59,31 @@ class Lane(models.Model):
     )
 
     code = models.SlugField('code', max_length=32, unique=True)
-    name = models.CharField('naam', max_length=100)
-    order = models.PositiveSmallIntegerField('volgorde', default=0)
+    name = models.CharField('naam', max_length=100, validators=[no_control_characters])
+    order = models.PositiveSmallIntegerField('volgorde', default=0, validators=[MaxValueValidator(1000)])
     department = models.ForeignKey('signals.Department', verbose_name='team', null=True, blank=True,
                                    on_delete=models.PROTECT, related_name='+',
                                    help_text='Wordt de routeringsafdeling van meldingen in deze baan.')
-    description = models.TextField('wat hoort in deze baan', blank=True)
-    staff_text = models.TextField('tekst voor medewerkers', blank=True,
+    description = models.TextField('wat hoort in deze baan', blank=True, validators=[no_control_characters])
+    staff_text = models.TextField('tekst voor medewerkers', blank=True, validators=[no_control_characters],
                                   help_text='Getoond bij de wachtrij en bij elke melding in deze baan.')
     response_days = models.PositiveSmallIntegerField('reactie binnen (dagen)', null=True, blank=True,
+                                                     validators=[at_most_days(MAX_DAYS)],
                                                      help_text='Eerste contact of eerste actie; leeg: geen norm.')
     plan_days = models.PositiveSmallIntegerField('plan binnen (dagen)', null=True, blank=True,
+                                                 validators=[at_most_days(MAX_DAYS)],
                                                  help_text='Alleen waar een plan nodig is (complex); leeg: geen.')
-    resolution_days = models.PositiveSmallIntegerField('afhandeling binnen (dagen)', null=True, blank=True)
+    resolution_days = models.PositiveSmallIntegerField('afhandeling binnen (dagen)', null=True, blank=True,
+                                                       validators=[at_most_days(MAX_DAYS)])
     resolution_basis = models.CharField('afhandeltermijn volgens', max_length=16, choices=BASIS_CHOICES,
                                         default=BASIS_CATEGORY)
     calendar_days = models.BooleanField('kalenderdagen', default=False,
                                         help_text='Uit: werkdagen (zonder weekend, feestdagen en sluitingsdagen).')
     warn_days = models.PositiveSmallIntegerField(
-        'bijna te laat (werkdagen vooraf)', default=1,
+        'bijna te laat (werkdagen vooraf)', default=1, validators=[at_most_days(60)],
         help_text='Zoveel werkdagen voor de afhandeltermijn geldt een melding als bijna te laat.')
     extension_days = models.PositiveSmallIntegerField(
-        'nieuwe verwachte datum (werkdagen extra)', default=5,
+        'nieuwe verwachte datum (werkdagen extra)', default=5, validators=[at_most_days(MAX_DAYS)],
         help_text='Dreigt de afhandeltermijn te verlopen, dan krijgt de melder een nieuwe verwachte datum: '
                   'zoveel werkdagen na de oorspronkelijke termijn.')
     notification_email = models.EmailField('e-mailadres van het team', blank=True,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from signals_haarlem import signalen
 from signals_haarlem.triage import services
-from signals_haarlem.triage.models import Area, CategoryLane, Decision, Rule, SignalLane
+from signals_haarlem.triage.models import Area, CategoryLane, Decision, Lane, Rule, SignalLane
 from tests.conftest import bearer
 from tests.factories import GROTE_MARKT, STATION, CategoryFactory, UserFactory, make_signal
 
@@ -78,6 +78,23 @@ def test_lanes_list_and_change(client_for, beheerder, lanes):
     assert response.status_code == 200 and response.json()['response_days'] == 2
     response = client.patch(f'{BASE}/lanes/maatwerk/', {'resolution_days': None}, format='json')
     assert response.status_code == 400 and 'resolution_days' in response.json()
+
+
+@pytest.mark.parametrize('change, field', [
+    ({'name': 'Een\x00voudig'}, 'name'), ({'name': 'Eenvoudig\x1b[31m'}, 'name'),
+    ({'staff_text': 'Bel \x07 de melder'}, 'staff_text'),
+    ({'resolution_days': 2 ** 63 - 1}, 'resolution_days'), ({'response_days': 366}, 'response_days'),
+    ({'warn_days': 61}, 'warn_days'), ({'extension_days': 100000}, 'extension_days'), ({'order': 10 ** 9}, 'order'),
+    ({'code': 'iets-anders'}, 'code'), ({'is_active': False}, 'is_active'),
+], ids=['nul', 'escape', 'bell', 'huge-days', '366-days', 'warn', 'extension', 'order', 'code', 'fallback-off'])
+def test_lane_settings_refuse_what_breaks_the_rest(client_for, beheerder, lanes, change, field):
+    """Control characters (no screen shows them, Excel refuses them), day counts beyond a year (the
+    working-day calendar would overflow) and a new code for a lane (settings and links name it) are a 400
+    with the field's error, and change nothing."""
+    before = list(Lane.objects.order_by('pk').values())
+    response = client_for(beheerder).patch(f'{BASE}/lanes/eenvoudig/', change, format='json')
+    assert response.status_code == 400 and field in response.json(), response.content
+    assert list(Lane.objects.order_by('pk').values()) == before
 
 
 def test_lane_in_use_cannot_be_deleted(client_for, beheerder, container_vol):

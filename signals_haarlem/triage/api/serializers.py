@@ -6,7 +6,7 @@ from signals_haarlem import signalen
 
 from .. import deadlines, services
 from .. import rules as rule_kinds
-from ..models import Area, Decision, Lane, Rule, SignalLane, SlaEvent
+from ..models import Area, Decision, Lane, Rule, SignalLane, SlaEvent, fallback_lane_code
 from ..rules import category_path
 
 
@@ -21,6 +21,18 @@ class LaneSerializer(serializers.ModelSerializer):
                   'resolution_days', 'resolution_basis', 'calendar_days', 'warn_days', 'extension_days',
                   'notification_email', 'is_active', 'formula', 'updated_at')
         read_only_fields = ('updated_at',)
+
+    def validate_code(self, value):
+        # A lane's code is how settings (the fallback lane), fixtures and links name it: fixed once made.
+        if self.instance is not None and value != self.instance.code:
+            raise serializers.ValidationError('De code van een bestaande baan kan niet veranderen.')
+        return value
+
+    def validate_is_active(self, value):
+        # Every signal without a lane of its own falls back to this lane: it must stay.
+        if self.instance is not None and not value and self.instance.code == fallback_lane_code():
+            raise serializers.ValidationError('Dit is de terugvalbaan (HAARLEM_TRIAGE_FALLBACK_LANE): die blijft actief.')
+        return value
 
     def validate(self, attrs):
         basis = attrs.get('resolution_basis', getattr(self.instance, 'resolution_basis', Lane.BASIS_CATEGORY))
