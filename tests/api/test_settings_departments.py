@@ -125,3 +125,14 @@ def test_permissions(api_client, setup):
     assert api_client.post(LIST, {'code': 'ABC', 'name': 'X'}, format='json', **bearer(changer)).status_code == 403
     assert api_client.patch(detail(setup['een']), {'name': 'X'}, format='json',
                             **bearer(changer)).status_code == 200
+
+
+@pytest.mark.parametrize('entry', [{}, {'is_responsible': True}, {'can_view': False}])
+def test_a_category_entry_without_its_category_is_a_400(admin_client_api, setup, entry):
+    een = setup['een']
+    before = list(een.categorydepartment_set.values_list('category_id', 'is_responsible', 'can_view'))
+    response = admin_client_api.patch(detail(een), {'name': 'Nieuwe naam', 'categories': [entry]}, format='json')
+    assert response.status_code == 400 and 'categories' in response.json(), response.content
+    een.refresh_from_db()
+    assert een.name == 'Team Eenvoudig'
+    assert list(een.categorydepartment_set.values_list('category_id', 'is_responsible', 'can_view')) == before

@@ -177,6 +177,16 @@ def test_only_a_signal_the_user_sees_in_signalen_is_forwarded(api_client, client
     assert not Forward.objects.exists()
 
 
+@pytest.mark.parametrize('body', ['[]', '"weg"', '42', 'null', '{"reason": ["a", "b"]}'])
+def test_a_withdrawal_with_a_body_that_is_not_an_object_is_a_400(api_client, partner, signal, staff, body):
+    forward = services.forward_signal(signal, partner, 'Legen', send=False)
+    api_client.credentials(**bearer(staff))
+    response = api_client.post(f'{BASE}forwards/{forward.pk}/withdraw/', body, content_type='application/json')
+    assert response.status_code == 400, response.content
+    forward.refresh_from_db()
+    assert forward.status == 'open'
+
+
 def test_forwarding_without_permission_is_403(api_client, partner, signal):
     user = UserFactory(username='lezer@haarlem.nl', permissions=['haarlem_partners.view_forward'])
     api_client.credentials(**bearer(user))

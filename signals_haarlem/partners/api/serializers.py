@@ -93,6 +93,11 @@ def _complaints():
         return Forward.objects.none()
 
 
+class WithdrawSerializer(serializers.Serializer):
+    """The body of a withdrawal: an object with an optional reason."""
+    reason = serializers.CharField(required=False, allow_blank=True, default='', max_length=1000)
+
+
 class ForwardSerializer(serializers.ModelSerializer):
     """Staff view of a forward (no reporter details either: staff see those in Signalen)."""
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())

@@ -141,7 +141,9 @@ class ForwardViewSet(SignalenAPI, DjangoErrors, mixins.ListModelMixin, mixins.Re
 
     @action(detail=True, methods=['post'], permission_classes=[require('haarlem_partners.withdraw_forward')])
     def withdraw(self, request, pk=None):
-        forward = services.withdraw_forward(self.get_object(), request.user, str(request.data.get('reason', '')))
+        serializer = s.WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        forward = services.withdraw_forward(self.get_object(), request.user, serializer.validated_data['reason'])
         return Response(self.get_serializer(forward).data)
 
 

@@ -594,6 +594,12 @@ class CategoryDepartmentSerializer(serializers.ModelSerializer):
         model = CategoryDepartment
         fields = ('id', 'category', 'category_id', 'is_responsible', 'can_view')
 
+    def validate(self, attrs):
+        # (a PATCH makes every field optional, the category of an entry too)
+        if 'category' not in attrs:
+            raise serializers.ValidationError({'category_id': ['Geef de categorie (category_id).']})
+        return attrs
+
 
 class PrivateDepartmentDetailSerializer(serializers.ModelSerializer):
     _links = LinksField(department_links)
