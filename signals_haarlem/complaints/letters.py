@@ -12,7 +12,8 @@ from django.core.mail import EmailMessage
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
 
 from . import workflow
 from .models import Letter, LetterTemplate
@@ -139,7 +140,10 @@ def build(complaint, kind, role=Letter.COMPLAINANT, extra=None, user=None, at=No
     subject = _render_body(template.subject, ctx)
     referral = referral_text() if kind in LetterTemplate.WITH_REFERRAL else ''
     html = render_to_string('complaints/letters/letter.html', {
-        'subject': subject, 'body_html': linebreaks(escape(body)), 'referral': referral, 'reference': complaint.reference,
+        # the body's text escaped once, its paragraphs and line breaks as HTML (the template must not
+        # escape that again: residents would read "<p>" in their letter)
+        'subject': subject, 'body_html': mark_safe(linebreaks(body, autoescape=True)), 'referral': referral,
+        'reference': complaint.reference,
         'date': ctx['datum_brief'], 'recipient_name': name, 'recipient_address': address,
         'signature': _config('COMPLAINTS_LETTER_SIGNATURE', 'Klachtencoördinatie, gemeente Haarlem'),
     })
