@@ -7,7 +7,9 @@ Settings (`WERKPLEK_OIDC`, from the environment in config/settings/standalone.py
     AUTHORIZATION_ENDPOINT, TOKEN_ENDPOINT, CLIENT_ID, CLIENT_SECRET   the provider and this client
     JWKS_URL, ISSUER         default: SIGNALS_AUTH['JWKS_URL'] / ['ISSUER'] (OIDC_JWKS_URL, OIDC_ISSUER)
     SCOPES                   default 'openid email profile'
-    USER_CLAIMS              claims that name the user, first match wins (default: email)
+    USER_CLAIMS              claims that name the user, first match wins (default: email; an e-mail
+                             address only when the provider says it verified it: email_verified)
+    REQUIRE_EMAIL_VERIFIED   default: SIGNALS_AUTH's (OIDC_REQUIRE_EMAIL_VERIFIED, on)
     GROUPS_CLAIM             optional: a claim (e.g. 'roles', 'groups') whose values name Django groups;
                              the user's groups are set to the existing groups named there
     PASSWORD_LOGIN           keep the local password form next to the provider's button (default off)
@@ -47,6 +49,7 @@ def config():
     c['SCOPES'] = c.get('SCOPES') or 'openid email profile'
     c['USER_CLAIMS'] = list(c.get('USER_CLAIMS') or ['email'])
     c['LEEWAY_SECONDS'] = int(c.get('LEEWAY_SECONDS') or auth.get('LEEWAY_SECONDS', 10) or 10)
+    c['REQUIRE_EMAIL_VERIFIED'] = bool(c.get('REQUIRE_EMAIL_VERIFIED', auth.get('REQUIRE_EMAIL_VERIFIED', True)))
     return c
 
 
@@ -137,13 +140,25 @@ def verify_id_token(id_token, nonce):
     return claims
 
 
+def identity(claims, claim, require_verified=True):
+    """The value of `claim` if it may name a user: a string of sane length, and for the e-mail address
+    only one the provider verified (`email_verified`), unless `require_verified` is off (a provider
+    whose users cannot change their address, configured with OIDC_REQUIRE_EMAIL_VERIFIED=false)."""
+    value = claims.get(claim)
+    if not value or not isinstance(value, str) or len(value) > 254:
+        return None
+    if claim == 'email' and require_verified and claims.get('email_verified') not in (True, 'true', 'True'):
+        return None
+    return value
+
+
 def user_for_claims(claims):
     """The active user the claims name (USER_CLAIMS, by e-mail address or user name), or None."""
     User = get_user_model()
     active = User.objects.filter(is_active=True)
     for claim in config()['USER_CLAIMS']:
-        value = claims.get(claim)
-        if not value or not isinstance(value, str) or len(value) > 254:
+        value = identity(claims, claim, config()['REQUIRE_EMAIL_VERIFIED'])
+        if value is None:
             continue
         user = (active.filter(email__iexact=value).order_by('pk').first()
                 or active.filter(username__iexact=value).order_by('pk').first())

@@ -77,7 +77,7 @@ class FakeProvider:
         assert 'openid' in params['scope'].split()
         now = int(time.time())
         full = {'iss': self.url, 'aud': CLIENT_ID, 'sub': 'u-1', 'iat': now, 'exp': now + 300,
-                'nonce': params['nonce'], **claims}
+                'nonce': params['nonce'], 'email_verified': True, **claims}
         self.codes[code] = {'challenge': params['code_challenge'], 'redirect_uri': params['redirect_uri'],
                             'claims': {k: v for k, v in full.items() if v is not None}}
         return params

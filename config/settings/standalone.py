@@ -173,7 +173,8 @@ SIGNALS_AUTH = {
     'HS256_SECRET': env('JWT_HS256_SECRET', ''),
     'AUDIENCE': env('OIDC_AUDIENCE', ''),
     'ISSUER': env('OIDC_ISSUER', ''),
-    'USER_ID_FIELDS': env_list('OIDC_USER_ID_FIELDS', 'email,sub'),
+    'USER_ID_FIELDS': env_list('OIDC_USER_ID_FIELDS', 'email'),
+    'REQUIRE_EMAIL_VERIFIED': env_bool('OIDC_REQUIRE_EMAIL_VERIFIED', True),
     'LEEWAY_SECONDS': env_int('JWT_LEEWAY_SECONDS', 10),
 }
 OAUTH2_PROVIDER = {

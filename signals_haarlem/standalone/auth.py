@@ -75,6 +75,11 @@ def _signing_key(token):
 def decode(token):
     """The verified claims of `token`, or raise AuthenticationFailed. Audience and issuer: as configured
     (OIDC_AUDIENCE, OIDC_ISSUER); this deployment's own tokens always carry and need them."""
+    return _decode(token)[0]
+
+
+def _decode(token):
+    """(claims, ours): the verified claims, and whether the token is this deployment's own."""
     config = _config()
     try:
         key, alg, ours = _signing_key(token)
@@ -91,16 +96,20 @@ def decode(token):
         raise exceptions.AuthenticationFailed('Ongeldig token.') from exc
     if not isinstance(claims, dict):
         raise exceptions.AuthenticationFailed('Ongeldig token.')
-    return claims
+    return claims, ours
 
 
-def user_for_claims(claims):
-    """The active user the token's claims name (SIGNALS_AUTH['USER_ID_FIELDS'], default email)."""
+def user_for_claims(claims, ours=True):
+    """The active user the token's claims name (SIGNALS_AUTH['USER_ID_FIELDS'], default email). From an
+    external provider an e-mail address names a user only when the provider verified it
+    (`email_verified`, unless SIGNALS_AUTH['REQUIRE_EMAIL_VERIFIED'] is off)."""
+    from signals_haarlem.oidc_client import identity
     User = get_user_model()
     active = User.objects.filter(is_active=True).select_related('profile')
+    require_verified = not ours and _config().get('REQUIRE_EMAIL_VERIFIED', True)
     for claim in _config().get('USER_ID_FIELDS', ['email']):
-        value = claims.get(claim)
-        if not value or not isinstance(value, str) or len(value) > 254:
+        value = identity(claims, claim, require_verified)
+        if value is None:
             continue
         if '@' in value:
             user = active.filter(email__iexact=value).order_by('pk').first() or \
@@ -128,8 +137,8 @@ class JWTAuthentication(authentication.BaseAuthentication):
             token = parts[1].decode('ascii')
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed('Ongeldig token.')
-        claims = decode(token)
-        return user_for_claims(claims), claims
+        claims, ours = _decode(token)
+        return user_for_claims(claims, ours), claims
 
     def authenticate_header(self, request):
         return 'Bearer realm="signals"'

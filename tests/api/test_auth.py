@@ -258,12 +258,24 @@ def external_provider(settings, jwks_server):
 
 
 def external_token(key_pem=OTHER_PEM, kid='haarlem-1', **claim_overrides):
-    payload = {**claims(aud='signals'), **claim_overrides}
+    payload = {**claims(aud='signals', email_verified=True), **claim_overrides}
     return jwt.encode(payload, key_pem, algorithm='RS256', headers={'kid': kid})
 
 
 def test_token_checked_against_the_jwks(api_client, staff, external_provider):
     assert get(api_client, external_token()).status_code == 200
+
+
+@pytest.mark.parametrize('verified', [False, 'false', None], ids=['false', 'string-false', 'absent'])
+def test_an_external_providers_unverified_email_names_no_user(api_client, staff, external_provider, verified):
+    """At the municipality's provider a user may be able to set any e-mail address: only a verified one
+    names a user here (and no `sub` fallback unless OIDC_USER_ID_FIELDS asks for it)."""
+    assert_401(get(api_client, external_token(email_verified=verified)))
+
+
+def test_unverified_email_allowed_where_configured(api_client, staff, external_provider, settings):
+    settings.SIGNALS_AUTH = {**settings.SIGNALS_AUTH, 'REQUIRE_EMAIL_VERIFIED': False}
+    assert get(api_client, external_token(email_verified=None)).status_code == 200
 
 
 def test_jwks_wrong_signature_is_401(api_client, staff, external_provider):

@@ -128,6 +128,13 @@ def test_unknown_or_inactive_user_gets_a_clear_refusal(client, external, handler
     assert _callback(client, params, code='code-2').status_code == 403
 
 
+def test_an_unverified_email_address_names_no_user(client, external, handler_user):
+    """The provider's e-mail address names a user only when the provider says it verified it."""
+    params = external.authorize(_start(client), email='behandelaar@haarlem.nl', email_verified=False)
+    response = _callback(client, params)
+    assert response.status_code == 403 and '_auth_user_id' not in client.session
+
+
 def test_provider_error_and_wrong_code(client, external, handler_user):
     params = external.authorize(_start(client), email='behandelaar@haarlem.nl')
     response = client.get('/werkplek/login/callback/', {'state': params['state'], 'error': 'access_denied'})
