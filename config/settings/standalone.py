@@ -17,8 +17,15 @@ from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, HAARLEM_APPS, env, env_bool, env_int, env_list
 
 DEBUG = env_bool('DEBUG', False)
-SECRET_KEY = env('SECRET_KEY', 'insecure-local-only-' + 'change-me-in-production')
+LOCAL_SECRET_KEY = 'insecure-local-only-' + 'change-me-in-production'
+SECRET_KEY = env('SECRET_KEY', LOCAL_SECRET_KEY)
 ALLOWED_HOSTS = env_list('ALLOWED_HOSTS', '127.0.0.1,localhost,[::1]')
+LOCAL_HOSTS = {'127.0.0.1', 'localhost', '[::1]', '::1', 'testserver'}
+if SECRET_KEY == LOCAL_SECRET_KEY and not DEBUG and set(ALLOWED_HOSTS) - LOCAL_HOSTS:
+    # Served to other hosts than this machine: signed links, sessions and tokens need a secret of its own.
+    from django.core.exceptions import ImproperlyConfigured
+    raise ImproperlyConfigured('SECRET_KEY is the built-in local one, but ALLOWED_HOSTS names other hosts than '
+                               'this machine: set SECRET_KEY (a long random value) in the environment.')
 CSRF_TRUSTED_ORIGINS = env_list('CSRF_TRUSTED_ORIGINS', '')
 VAR_DIR = Path(env('VAR_DIR', str(BASE_DIR / 'var')))
 
@@ -32,6 +39,7 @@ INSTALLED_APPS = [
     'corsheaders',
     'rest_framework',
     'drf_spectacular',
+    'drf_spectacular_sidecar',
     'oauth2_provider',
     'django_celery_beat',
     'axes',
@@ -50,6 +58,7 @@ MIDDLEWARE = [
     'django.contrib.messages.middleware.MessageMiddleware',
     'django.middleware.clickjacking.XFrameOptionsMiddleware',
     'signals_haarlem.standalone.middleware.DatabaseUnavailableMiddleware',
+    'signals_haarlem.werkplek.middleware.PageSecurityMiddleware',
     'axes.middleware.AxesMiddleware',
 ]
 
@@ -163,6 +172,8 @@ SPECTACULAR_SETTINGS = {
     'VERSION': '1',
     'SERVE_INCLUDE_SCHEMA': False,
     'COMPONENT_SPLIT_REQUEST': True,
+    # Swagger UI and Redoc from the installed package (drf-spectacular-sidecar), not from a CDN
+    'SWAGGER_UI_DIST': 'SIDECAR', 'SWAGGER_UI_FAVICON_HREF': 'SIDECAR', 'REDOC_DIST': 'SIDECAR',
 }
 
 # Login. The frontend and scripts send "Authorization: Bearer <JWT>". By default the embedded
@@ -221,8 +232,11 @@ FEEDBACK_EXPECTED_WITHIN_N_DAYS = env_int('FEEDBACK_EXPECTED_WITHIN_N_DAYS', 14)
 REPORTER_VERIFICATION_HOURS = env_int('REPORTER_VERIFICATION_HOURS', 48)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
-SESSION_COOKIE_SECURE = env_bool('SESSION_COOKIE_SECURE', False)
-CSRF_COOKIE_SECURE = env_bool('CSRF_COOKIE_SECURE', False)
+# Cookies only over HTTPS outside DEBUG (browsers count http://127.0.0.1 and localhost as secure, so
+# `make run` logs in as before).
+SESSION_COOKIE_SECURE = env_bool('SESSION_COOKIE_SECURE', not DEBUG)
+CSRF_COOKIE_SECURE = env_bool('CSRF_COOKIE_SECURE', not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') if env_bool('BEHIND_PROXY', False) else None
 USE_X_FORWARDED_HOST = env_bool('BEHIND_PROXY', False)
 

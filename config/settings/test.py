@@ -11,6 +11,8 @@ DEBUG = False
 SECRET_KEY = 'test-secret'
 ALLOWED_HOSTS = ['*']
 PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']
+# (the browser tests put the session cookie into Chromium by hand, without the Secure flag)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = 'django.core.mail.backends.locmem.EmailBackend'
 CELERY_BROKER_URL = ''
 CELERY_TASK_ALWAYS_EAGER = True

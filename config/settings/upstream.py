@@ -27,6 +27,7 @@ def _keep_opentelemetry(middleware):
 
 
 _keep_opentelemetry(MIDDLEWARE)
+MIDDLEWARE += ['signals_haarlem.werkplek.middleware.PageSecurityMiddleware']  # the Haarlem pages' headers
 INSTALLED_APPS += [app for app in HAARLEM_APPS if app not in INSTALLED_APPS]
 TEMPLATES[0]['OPTIONS']['context_processors'].append('signals_haarlem.werkplek.context_processors.werkplek')
 ROOT_URLCONF = 'config.urls_upstream'

@@ -254,3 +254,30 @@ class SettingsLogAdmin(AppendOnlyAdmin):
     list_select_related = False
     search_fields = ('who',)
     date_hierarchy = 'when'
+
+
+# -- users: an administrator does not switch their own account off ------------------------------------
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+
+
+class UserAdmin(DjangoUserAdmin):
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None or obj.pk != request.user.pk or 'is_active' not in form.base_fields:
+            return form
+
+        class OwnAccountForm(form):
+            def clean_is_active(self):
+                if not self.cleaned_data.get('is_active'):
+                    raise ValidationError('U kunt uw eigen account niet op inactief zetten.')
+                return True
+        return OwnAccountForm
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

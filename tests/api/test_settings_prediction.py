@@ -118,7 +118,8 @@ def test_a_category_change_reuses_the_signal_texts_already_read(categories, djan
     prediction.get_model()
     categories['boom'].name = 'Bomen'
     categories['boom'].save()
-    with django_assert_max_num_queries(1):  # only the categories, no signal texts
+    # the model's version in the shared (database) cache, and the categories: no signal texts
+    with django_assert_max_num_queries(2):
         model = prediction.get_model()
     index = [c.category_id for c in model.candidates].index(categories['boom'].pk)
     assert any(index == i for i, _ in model.postings['w:bladblazer'])

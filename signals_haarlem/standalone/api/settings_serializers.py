@@ -232,6 +232,13 @@ class _UserWriteMixin:
             raise serializers.ValidationError('Er bestaat al een gebruiker met deze gebruikersnaam.')
         return value
 
+    def validate_is_active(self, value):
+        # (an administrator who switches themselves off cannot switch themselves on again)
+        request = self.context.get('request')
+        if not value and self.instance is not None and request is not None and self.instance.pk == request.user.pk:
+            raise serializers.ValidationError('U kunt uw eigen account niet op inactief zetten.')
+        return value
+
     def _save_profile(self, user, data):
         profile, _ = Profile.objects.get_or_create(user=user)
         changes = {}

@@ -5,6 +5,7 @@ Output functions take a `Ctx` (request host for absolute HAL links, the user's r
 reporter contact details) and model instances loaded with `signal_queryset()`, so rendering a page of
 signals runs no per-row queries.
 """
+import json
 import re
 from functools import lru_cache
 
@@ -566,7 +567,10 @@ class ReporterSerializer(serializers.Serializer):
 
 
 class ExtraPropertiesField(serializers.JSONField):
-    """Answers to the category's questions: a list of {id, label, answer, category_url?}."""
+    """Answers to the category's questions: a list of {id, label, answer, category_url?}, within bounds
+    (a resident answers a few questions; the form is public)."""
+    MAX_ANSWERS = 100
+    MAX_BYTES = 64 * 1024
 
     def to_internal_value(self, data):
         data = super().to_internal_value(data)
@@ -574,6 +578,10 @@ class ExtraPropertiesField(serializers.JSONField):
             return None
         if not isinstance(data, list):
             raise serializers.ValidationError('Geef een lijst met antwoorden.')
+        if len(data) > self.MAX_ANSWERS:
+            raise serializers.ValidationError(f'Hoogstens {self.MAX_ANSWERS} antwoorden.')
+        if len(json.dumps(data, ensure_ascii=False).encode()) > self.MAX_BYTES:
+            raise serializers.ValidationError(f'De antwoorden zijn samen hoogstens {self.MAX_BYTES // 1024} kB.')
         for item in data:
             if not isinstance(item, dict) or 'id' not in item or 'answer' not in item:
                 raise serializers.ValidationError('Elk antwoord heeft minstens "id" en "answer".')
