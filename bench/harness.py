@@ -20,6 +20,21 @@ VAR = ROOT / 'var' / 'bench'
 PYTHON = str(ROOT / '.venv' / 'bin' / 'python')
 
 
+#: How the benchmarks' servers accept bearer tokens: a shared HS256 secret, with the audience and issuer
+#: the API requires of this deployment's own tokens (see staff_token).
+SECRET = 'bench-and-load-test-only-secret-of-enough-length'
+AUTH_ENV = {'JWT_HS256_SECRET': SECRET, 'OIDC_AUDIENCE': 'signals-bench', 'OIDC_ISSUER': 'http://127.0.0.1/bench'}
+
+
+def staff_token(email, lifetime_seconds=24 * 3600):
+    """A bearer token for `email` that a server started with AUTH_ENV accepts."""
+    import jwt
+    now = int(time.time())
+    claims = {'email': email, 'email_verified': True, 'sub': email, 'iat': now, 'exp': now + lifetime_seconds,
+              'aud': AUTH_ENV['OIDC_AUDIENCE'], 'iss': AUTH_ENV['OIDC_ISSUER']}
+    return jwt.encode(claims, SECRET, algorithm='HS256')
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))

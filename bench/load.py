@@ -33,10 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (PYTHON, ROOT, Client, PostgresCluster, Server, fmt, machine, percentiles,  # noqa: E402
-                           stop_on_sigterm, table, write_result)
+from bench.harness import (AUTH_ENV, PYTHON, ROOT, Client, PostgresCluster, Server, fmt, machine,  # noqa: E402
+                           percentiles, staff_token, stop_on_sigterm, table, write_result)
 
-SECRET = 'load-test-only-secret-of-enough-length'
 STAFF = 'load@haarlem.nl'
 # (kind, weight): what the traffic is made of.
 MIX = (('public create', 30), ('private list', 20), ('private detail', 15), ('PATCH status', 15),
@@ -48,7 +47,7 @@ LANES = ('eenvoudig', 'complex', 'maatwerk')
 
 def environment(database_url, var_dir):
     return {**os.environ, 'DJANGO_SETTINGS_MODULE': 'config.settings.standalone', 'DATABASE_URL': database_url,
-            'JWT_HS256_SECRET': SECRET, 'VAR_DIR': str(var_dir), 'PUBLIC_THROTTLE_RATE': '100000/second',
+            **AUTH_ENV, 'VAR_DIR': str(var_dir), 'PUBLIC_THROTTLE_RATE': '100000/second',
             'EMAIL_BACKEND': 'django.core.mail.backends.dummy.EmailBackend', 'DEBUG': 'false',
             'ALLOWED_HOSTS': '127.0.0.1,localhost', 'DB_CONN_MAX_AGE': '60', 'LOG_LEVEL': 'WARNING',
             'CELERY_BROKER_URL': '', 'PYTHONPATH': str(ROOT)}
@@ -76,9 +75,7 @@ def ensure_staff(env):
 
 
 def token():
-    import jwt
-    now = int(time.time())
-    return jwt.encode({'email': STAFF, 'sub': STAFF, 'iat': now, 'exp': now + 24 * 3600}, SECRET, algorithm='HS256')
+    return staff_token(STAFF)
 
 
 class Traffic:

@@ -31,14 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import ROOT, PostgresCluster, fmt, machine, table, write_result  # noqa: E402
+from bench.harness import AUTH_ENV, ROOT, PostgresCluster, fmt, machine, table, write_result  # noqa: E402
 
 
 def environment(database_url):
     return {**os.environ, 'DJANGO_SETTINGS_MODULE': 'config.settings.standalone', 'DATABASE_URL': database_url,
             'VAR_DIR': str(ROOT / 'var' / 'bench' / 'var'),
             'EMAIL_BACKEND': 'django.core.mail.backends.dummy.EmailBackend',
-            'DEBUG': 'false', 'LOG_LEVEL': 'WARNING', 'CELERY_BROKER_URL': '', 'JWT_HS256_SECRET': 'bench-only-secret',
+            'DEBUG': 'false', 'LOG_LEVEL': 'WARNING', 'CELERY_BROKER_URL': '', **AUTH_ENV,
             'ALLOWED_HOSTS': 'testserver,127.0.0.1,localhost'}
 
 

@@ -11,16 +11,13 @@ import os
 import random
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (PYTHON, ROOT, Client, PostgresCluster, Server, fmt, machine, percentiles,  # noqa: E402
-                           run_parallel, stop_on_sigterm, table, write_result)
-
-SECRET = 'bench-only-secret'
+from bench.harness import (AUTH_ENV, PYTHON, ROOT, Client, PostgresCluster, Server, fmt, machine,  # noqa: E402
+                           percentiles, run_parallel, staff_token, stop_on_sigterm, table, write_result)
 
 
 def manage(env, *args, capture=False):
@@ -33,12 +30,6 @@ def shell(env, code):
     """The last line `code` prints in `manage.py shell` (Django 5.2's shell announces its imports first)."""
     lines = manage(env, 'shell', '-c', code, capture=True).strip().splitlines()
     return lines[-1].strip() if lines else ''
-
-
-def token(email):
-    import jwt
-    now = int(time.time())
-    return jwt.encode({'email': email, 'sub': email, 'iat': now, 'exp': now + 3600}, SECRET, algorithm='HS256')
 
 
 def prepare(env, n_signals):
@@ -106,7 +97,7 @@ def main():
     stop_on_sigterm()
 
     cluster = None
-    env = {**os.environ, 'DJANGO_SETTINGS_MODULE': 'config.settings.standalone', 'JWT_HS256_SECRET': SECRET,
+    env = {**os.environ, 'DJANGO_SETTINGS_MODULE': 'config.settings.standalone', **AUTH_ENV,
            'VAR_DIR': str(ROOT / 'var' / 'bench' / 'var'), 'PUBLIC_THROTTLE_RATE': '100000/second',
            'EMAIL_BACKEND': 'django.core.mail.backends.dummy.EmailBackend', 'DEBUG': 'false',
            'ALLOWED_HOSTS': '127.0.0.1,localhost', 'DB_CONN_MAX_AGE': '600', 'LOG_LEVEL': 'WARNING',
@@ -158,7 +149,7 @@ class Rows(list):
 
 def measure(port, args, count):
     rng = random.Random(42)
-    staff = Client(port, token('bench@haarlem.nl'))
+    staff = Client(port, staff_token('bench@haarlem.nl'))
     public = Client(port)
     n = args.requests
     rows = Rows()
