@@ -17,6 +17,8 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.conf import settings
 
+from signals_haarlem.ids import parse_id
+
 UPSTREAM = 'signals.apps.signals' in settings.INSTALLED_APPS
 
 _HOOK_NAMES = ('create_initial', 'create_child', 'add_attachment', 'update_location', 'update_status',
@@ -54,6 +56,13 @@ def is_concurrent_update(exc):
         return True
     from django.db import OperationalError
     return isinstance(exc, OperationalError) and getattr(exc.__cause__, 'pgcode', None) == _LOCK_NOT_AVAILABLE
+
+def lock_signal(signal):
+    """Lock the signal's row until the transaction ends, waiting for another holder (for changes of a
+    Haarlem app that must not run twice at once for one signal; a no-op on SQLite)."""
+    list(get_model('Signal').objects.select_for_update().filter(pk=getattr(signal, 'pk', signal))
+         .values_list('pk', flat=True))
+
 
 #: The Signal field with its public UUID (the `signal_id` of the public API).
 UUID_FIELD = 'uuid' if UPSTREAM else 'signal_id'
@@ -368,6 +377,21 @@ def categories():
     for info in found.values():
         info.parent = found.get(info.parent_id)
     return found
+
+
+def find_category(value):
+    """The Category `value` names: its id, "main" (a main category's slug) or "main/sub"; None if unknown."""
+    value = str(value or '').strip()
+    if not value:
+        return None
+    qs = get_model('Category').objects.select_related('parent')
+    pk = parse_id(value)
+    if pk is not None:
+        return qs.filter(pk=pk).first()
+    if '/' in value:
+        main, sub = value.split('/', 1)
+        return qs.filter(parent__slug=main, slug=sub).first()
+    return qs.filter(parent__isnull=True, slug=value).first()
 
 
 def main_category_of(signal):

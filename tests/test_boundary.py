@@ -363,6 +363,16 @@ def test_categories_as_rows(django_assert_max_num_queries):
     assert found[sub.parent_id].path == 'afval' and 'afval/container-vol' in repr(info)
 
 
+def test_find_category_by_id_main_or_path():
+    sub = CategoryFactory(slug='container-vol', name='Container vol', parent__slug='afval', parent__name='Afval')
+    assert signalen.find_category(str(sub.pk)) == sub and signalen.find_category(f' {sub.pk} ') == sub
+    assert signalen.find_category('afval/container-vol') == sub
+    assert signalen.find_category('afval') == sub.parent
+    # what a person may type that is no category: no error, no query past the database's integers
+    for value in ('', None, 'container-vol', 'afval/nee', '³', '9' * 30, '-1', '0'):
+        assert signalen.find_category(value) is None, value
+
+
 def test_with_current_records_and_field_paths(django_assert_num_queries):
     signal = make_signal(CategoryFactory())
     # One query; inside upstream each Category object loaded reads its service levels (history tracking).

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     'django.middleware.security.SecurityMiddleware',
+    'signals_haarlem.middleware.NulCharacterMiddleware',
     'whitenoise.middleware.WhiteNoiseMiddleware',
     'corsheaders.middleware.CorsMiddleware',
     'django.contrib.sessions.middleware.SessionMiddleware',
@@ -147,8 +148,8 @@ REST_FRAMEWORK = {
     'DEFAULT_RENDERER_CLASSES': ['rest_framework.renderers.JSONRenderer',
                                  'rest_framework.renderers.BrowsableAPIRenderer'],
     'DEFAULT_PAGINATION_CLASS': 'signals_haarlem.standalone.api.pagination.LinkHeaderPagination',
-    'DEFAULT_PARSER_CLASSES': ['signals_haarlem.parsers.SafeJSONParser', 'rest_framework.parsers.FormParser',
-                               'rest_framework.parsers.MultiPartParser'],
+    'DEFAULT_PARSER_CLASSES': ['signals_haarlem.parsers.SafeJSONParser', 'signals_haarlem.parsers.SafeFormParser',
+                               'signals_haarlem.parsers.SafeMultiPartParser'],
     'PAGE_SIZE': 100,
     'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema',
     'UNAUTHENTICATED_USER': 'django.contrib.auth.models.AnonymousUser',

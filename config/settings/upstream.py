@@ -28,6 +28,7 @@ def _keep_opentelemetry(middleware):
 
 _keep_opentelemetry(MIDDLEWARE)
 MIDDLEWARE += ['signals_haarlem.werkplek.middleware.PageSecurityMiddleware']  # the Haarlem pages' headers
+MIDDLEWARE.insert(0, 'signals_haarlem.middleware.NulCharacterMiddleware')  # (no NUL in a query: a 400, not a 500)
 INSTALLED_APPS += [app for app in HAARLEM_APPS if app not in INSTALLED_APPS]
 TEMPLATES[0]['OPTIONS']['context_processors'].append('signals_haarlem.werkplek.context_processors.werkplek')
 ROOT_URLCONF = 'config.urls_upstream'

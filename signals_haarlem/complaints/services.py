@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from signals_haarlem import datetimes, signalen, workdays
+from signals_haarlem.ids import parse_id
 
 from . import letters as letters_mod
 from . import workflow
@@ -510,7 +511,7 @@ def _cause(value, errors):
         errors.setdefault('cause', []).append('Geef de code van een oorzaak.')
         return None
     value = str(value)
-    pk = int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
+    pk = parse_id(value)
     cause = Cause.objects.filter(Q(code=value) | Q(pk=pk), is_active=True).first()
     if cause is None:
         errors.setdefault('cause', []).append('Onbekende oorzaak.')

@@ -145,20 +145,6 @@ class Filters:
                 'area': self.area or None}
 
 
-def find_category(value):
-    """A Category by id, "main" slug or "main/sub" slugs; None if unknown."""
-    value = (value or '').strip()
-    if not value:
-        return None
-    qs = signalen.get_model('Category').objects.select_related('parent')
-    if value.isdigit():
-        return qs.filter(pk=int(value)).first()
-    if '/' in value:
-        main, sub = value.split('/', 1)
-        return qs.filter(parent__slug=main, slug=sub).first()
-    return qs.filter(parent__isnull=True, slug=value).first()
-
-
 def category_choices():
     """[(value, label)] of main categories and their sub categories, for a select."""
     choices = [('', 'Alle categorieën')]
@@ -830,7 +816,7 @@ def parse_filters(params, names=API_NAMES, today=None):
             errors[names['lane']] = ['Onbekende baan.']
     category = None
     if get('category'):
-        category = find_category(get('category'))
+        category = signalen.find_category(get('category'))
         if category is None:
             errors[names['category']] = ['Onbekende categorie.']
     area, name = get('area'), ''

@@ -12,6 +12,7 @@ optional, e.g. "Afvalinzameling:12|Bejegening:3".
 """
 import csv
 import io
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -88,7 +89,7 @@ def parse_themes(value):
             continue
         theme, _, count = part.partition(':')
         count = count.strip()
-        if count and not (count.isdigit()):
+        if count and not (count.isascii() and count.isdigit()):
             raise ValueError(f'Het aantal bij thema "{theme.strip()}" is geen geheel getal van 0 of meer.')
         items.append({'theme': theme.strip()[:100], 'count': int(count) if count else None})
     return items[:20]
@@ -122,6 +123,9 @@ def validate(data, partner=None, only_partner=None, today=None):
     `data` has the CSV column names as keys ('periode', 'ontvangen', ...); `partner` may be given
     (form, token) instead of data['partner'].
     """
+    if not isinstance(data, Mapping):
+        raise ValidationError({'non_field_errors': ['Lever de cijfers aan als één object met velden '
+                                                    '(partner, periode, ontvangen, ...).']})
     today = today or timezone.localdate()
     errors = {}
     cleaned = {}

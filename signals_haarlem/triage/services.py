@@ -97,14 +97,28 @@ def next_due(decision, responded_at, planned_at, resolved_at, is_open):
     return min(candidates) if candidates else (None, '')
 
 
+def _locked_state(signal, *related):
+    """The signal's SignalLane, locked until the transaction ends. For a signal without one yet the
+    signal's own row is locked first and the state read again: two first decisions for one signal
+    (an automatic triage and a retriage, two staff at once) then wait for each other instead of the
+    second failing on the SignalLane's primary key."""
+    def read():
+        return SignalLane.objects.select_for_update(of=('self',)).select_related(*related) \
+            .filter(signal_id=signal.pk).first()
+    state = read()
+    if state is None:
+        signalen.lock_signal(signal)
+        state = read()
+    return state
+
+
 def _save_state(state, signal, decision, facts, ruleset, trigger):
     responded_at, planned_at, resolved_at, is_open, status = _tracking(state, facts, trigger)
     due_at, due_kind = next_due(decision, responded_at, planned_at, resolved_at, is_open)
     values = dict(decision=decision, lane=decision.lane, is_manual=decision.is_manual, category_id=facts.category_id,
                   area_id=ruleset.area_of(facts.point), state=status, is_open=is_open, responded_at=responded_at,
                   planned_at=planned_at, resolved_at=resolved_at, due_at=due_at, due_kind=due_kind)
-    if state is None:
-        # A concurrent first decision for the same signal fails here on the primary key, and rolls back.
+    if state is None:  # (_locked_state made a concurrent first decision for this signal wait for this one)
         return SignalLane.objects.create(signal_id=signal.pk, **values)
     if decision.lane_id != state.lane_id:
         values['expected_at'] = None
@@ -204,8 +218,7 @@ def triage_signal(signal, trigger='create', ruleset=None):
     ruleset = ruleset or engine.current()
     signal = load_signal(signal)
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane') \
-            .filter(signal_id=signal.pk).first()
+        state = _locked_state(signal, 'decision__lane')
         facts = ruleset.facts(signal)
         if state is not None and state.is_manual:
             _refresh_denormalised(state, facts, ruleset)
@@ -244,8 +257,7 @@ def retriage(signal, lane, reason, user):
     ruleset = engine.current()
     signal = load_signal(signal)
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane') \
-            .filter(signal_id=signal.pk).first()
+        state = _locked_state(signal, 'decision__lane')
         facts = ruleset.facts(signal)
         outcome = Outcome(lane, Decision.BASIS_STAFF, reason)
         return _record(signal, facts, outcome, state, ruleset, 'staff', who=_who(user), is_manual=True, always=True)
@@ -257,8 +269,7 @@ def release(signal, reason, user):
     ruleset = engine.current()
     signal = load_signal(signal)
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane') \
-            .filter(signal_id=signal.pk).first()
+        state = _locked_state(signal, 'decision__lane')
         if state is None or not state.is_manual:
             raise ValidationError({'non_field_errors': ['Deze melding heeft geen handmatig gekozen baan.']})
         facts = ruleset.facts(signal)
@@ -279,8 +290,7 @@ def set_agreed_date(signal, day, reason, user):
     ruleset = engine.current()
     signal = load_signal(signal)
     with transaction.atomic():
-        state = SignalLane.objects.select_for_update(of=('self',)).select_related('decision__lane', 'decision__rule') \
-            .filter(signal_id=signal.pk).first()
+        state = _locked_state(signal, 'decision__lane', 'decision__rule')
         if state is None:
             raise ValidationError({'non_field_errors': ['Deze melding is nog niet getrieerd.']})
         lane = state.decision.lane

@@ -7,7 +7,7 @@
   partners' answer photos: tests/partners/test_hostile_photos.py);
 - bearer tokens for another audience, signed with another key, unsigned, or expired: 401.
 
-schemathesis over the whole OpenAPI schema (Signalen and Haarlem endpoints) is in tests/api/test_schema.py.
+schemathesis over the whole OpenAPI schema (Signalen and Haarlem endpoints) is in tests/standalone/test_schemathesis.py.
 """
 import json
 import time

@@ -299,6 +299,12 @@ def test_public_geography_shows_open_public_signals_without_personal_data(api_cl
     outside = api_client.get('/signals/v1/public/signals/geography', {'bbox': '4.5,52.3,4.6,52.4'}).json()
     assert len(inside['features']) == 1 and outside['features'] == []
     assert api_client.get('/signals/v1/public/signals/geography', {'bbox': 'x'}).status_code == 400
+    # a page far past the end is empty (not a database error); words are field errors
+    far = api_client.get('/signals/v1/public/signals/geography', {'geopage': str(2 ** 60)})
+    assert far.status_code == 200 and far.json()['features'] == [] and far['X-Total-Count'] == '1'
+    wrong = api_client.get('/signals/v1/public/signals/geography', {'geopage': 'twee', 'page_size': 'veel'})
+    assert wrong.status_code == 400
+    assert wrong.json() == {'geopage': ['Geef een geheel getal.'], 'page_size': ['Geef een geheel getal.']}
     head = api_client.head('/signals/v1/public/signals/geography')
     assert head.status_code == 200 and head['X-Total-Count'] == '1'
 

@@ -366,6 +366,10 @@ def test_parse_filters_defaults_and_errors(lanes, categories, stadsdelen):
     with pytest.raises(ValidationError) as exc:
         services.parse_filters({'van': '2025-03-01', 'tot': '2025-02-01'}, names=services.PAGE_NAMES)
     assert exc.value.message_dict == {'tot': ['De einddatum ligt vóór de begindatum.']}
+    for typed in ('³', '9' * 30):  # digits that are no id: a field error, not a server error
+        with pytest.raises(ValidationError) as exc:
+            services.parse_filters({'category': typed})
+        assert exc.value.message_dict == {'category': ['Onbekende categorie.']}
     with pytest.raises(ValidationError) as exc:
         services.parse_filters({'from': '2010-01-01', 'to': '2025-01-01'})
     assert 'from' in exc.value.message_dict

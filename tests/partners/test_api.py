@@ -123,12 +123,26 @@ def test_register_crud_needs_permissions(api_client, db):
                            format='json')
     assert bad.status_code == 400 and set(bad.json()) >= {'domains'}
     assert Partner.objects.get(code='CCS').resolution_days == 20
+    # a NUL character cannot be stored or looked up (PostgreSQL): field errors, for JSON, forms and multipart
+    nul = 'CC\x00S'
+    url = f'{BASE}register/{response.json()["id"]}/'
+    for sent in (api_client.patch(url, {'department': nul, 'contacts': [{'name': nul}]}, format='json'),
+                 api_client.patch(url, {'department': nul, 'name': 'Cocensus'}, format='multipart'),
+                 api_client.patch(url, f'department={nul}&name=x', content_type='application/x-www-form-urlencoded')):
+        assert sent.status_code == 400
+        assert sent.json()['department'] == ['Mag geen NUL-teken (\\x00) bevatten.'], sent.json()
+    assert Partner.objects.get(code='CCS').name == 'Cocensus'
 
 
 def test_tokens_issued_once_and_revoked(api_client, partner):
     admin = UserFactory(username='beheer@haarlem.nl', permissions=['haarlem_partners.view_partner',
                                                                    'haarlem_partners.manage_partner_tokens'])
     api_client.credentials(**bearer(admin))
+    for past_or_far in ('0930-07-30T04:49:50+00:19', '2020-01-01T00:00:00Z', '2999-01-01T00:00:00Z'):
+        refused = api_client.post(f'{BASE}register/{partner.pk}/tokens/', {'name': 'koppeling',
+                                                                            'expires_at': past_or_far}, format='json')
+        assert refused.status_code == 400 and 'expires_at' in refused.json(), past_or_far
+    assert not PartnerToken.objects.exists()
     response = api_client.post(f'{BASE}register/{partner.pk}/tokens/', {'name': 'koppeling'}, format='json')
     assert response.status_code == 201
     plaintext = response.json()['token']

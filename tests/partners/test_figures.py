@@ -116,6 +116,12 @@ def test_json_delivery_api(api_client, partner):
             'tijdig_afgehandeld': 2, 'gegrond': -1}
     bad = api_client.post(f'{BASE}figures/', body, format='json')
     assert bad.status_code == 400 and 'negatief' in bad.json()['gegrond'][0]
+    for not_one_object in ([body, body], [None, None], 'SPL'):  # field errors, not a server error
+        wrong = api_client.post(f'{BASE}figures/', not_one_object, format='json')
+        assert wrong.status_code == 400 and 'één object' in wrong.json()['non_field_errors'][0]
+    superscript = api_client.post(f'{BASE}figures/', {**body, 'gegrond': 1, 'themas': 'Parkeren:³'}, format='json')
+    assert superscript.status_code == 400 and 'geen geheel getal' in superscript.json()['themas'][0]
+    assert not FigureReport.objects.exists()
     ok = api_client.post(f'{BASE}figures/', {**body, 'gegrond': 1, 'themas': [{'theme': 'Parkeren', 'count': 1}]},
                          format='json')
     assert ok.status_code == 201 and ok.json()['via'] == 'api'

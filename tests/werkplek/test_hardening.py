@@ -1,7 +1,8 @@
 """Hardening of what people open: a Content-Security-Policy on the werkplek, the partner's page and the
 admin, no caching of pages and API answers with personal data, the built-in secret refused outside
 this machine, secure cookies outside DEBUG, Swagger UI served from the package, an administrator who
-cannot switch their own account off, and bounds on what an anonymous report may carry."""
+cannot switch their own account off, bounds on what an anonymous report may carry, and no NUL
+character in a query."""
 import os
 import subprocess
 import sys
@@ -33,6 +34,20 @@ def test_api_answers_with_personal_data_are_not_cached(api_client):
     admin = UserFactory(username='admin@haarlem.nl', is_staff=True, is_superuser=True)
     response = api_client.get('/signals/v1/haarlem/complaints/', **bearer(admin))
     assert response.status_code == 200 and 'no-store' in response['Cache-Control']
+
+
+def test_a_nul_character_in_a_query_or_path_is_a_400_not_a_database_error(api_client, client):
+    """PostgreSQL cannot compare text with NUL in it: found by schemathesis as 500s on filters."""
+    admin = UserFactory(username='admin@haarlem.nl', is_staff=True, is_superuser=True)
+    response = api_client.get('/signals/v1/haarlem/triage/queues/eenvoudig/', {'area': 'a\x00b', 'page': '1'},
+                              **bearer(admin))
+    assert response.status_code == 400 and response.json() == {'area': ['Mag geen NUL-teken (\\x00) bevatten.']}
+    response = api_client.get('/signals/v1/haarlem/triage/lanes/a%00b/', **bearer(admin))
+    assert response.status_code == 400 and 'path' in response.json()
+    client.force_login(admin)
+    page = client.get('/werkplek/triage/', {'categorie': '\x00'})
+    assert page.status_code == 400 and 'NUL-teken' in page.content.decode()
+    assert client.get('/werkplek/triage/', {'categorie': 'afval'}).status_code == 200
 
 
 @pytest.mark.standalone_only("the standalone deployment's admin (inside upstream its admin is upstream's)")

@@ -3,11 +3,16 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from signals_haarlem import signalen
+from signals_haarlem.api import BlankChoices
 
 from .. import services, workflow
 from .schema import OpenApiTypes, extend_schema_field
 from ..models import (Cause, Complaint, ComplaintEvent, ImprovementMeasure, Letter, Norm, OmbudsmanCase,
                       TermChange)
+
+
+#: A SerializerMethodField's schema for an object that may be absent (null).
+NULLABLE_OBJECT = {'type': 'object', 'nullable': True}
 
 
 def _user(user):
@@ -76,10 +81,10 @@ class UpdateSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ComplaintListSerializer(serializers.ModelSerializer):
+class ComplaintListSerializer(BlankChoices, serializers.ModelSerializer):
     state_label = serializers.CharField(read_only=True)
     handler = serializers.SerializerMethodField()
-    department_concerned = serializers.SlugRelatedField(slug_field='code', read_only=True)
+    department_concerned = serializers.SlugRelatedField(slug_field='code', read_only=True, allow_null=True)
     complainant = serializers.CharField(source='complainant_display', read_only=True)
     _links = serializers.SerializerMethodField()
 
@@ -88,7 +93,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
         fields = ('id', 'reference', 'received_on', 'channel', 'form', 'is_formal', 'subject', 'complainant', 'state',
                   'state_label', 'handler', 'department_concerned', 'term_last_day', 'outcome', 'decided_on', '_links')
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(NULLABLE_OBJECT)
     def get_handler(self, obj):
         return _user(obj.handler)
 
@@ -99,7 +104,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
         return {'self': {'href': request.build_absolute_uri(url) if request else url}}
 
 
-class LetterSerializer(serializers.ModelSerializer):
+class LetterSerializer(BlankChoices, serializers.ModelSerializer):
     kind_label = serializers.CharField(source='get_kind_display', read_only=True)
     pdf = serializers.SerializerMethodField()
 
@@ -113,7 +118,7 @@ class LetterSerializer(serializers.ModelSerializer):
         return reverse('complaints_api:letter-pdf', args=[obj.pk])
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(BlankChoices, serializers.ModelSerializer):
     summary = serializers.CharField(read_only=True)
 
     class Meta:
@@ -121,9 +126,9 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ('id', 'kind', 'summary', 'from_state', 'to_state', 'reason', 'data', 'created_by_name', 'created_at')
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(BlankChoices, serializers.ModelSerializer):
     owner = serializers.SerializerMethodField()
-    complaint = serializers.SlugRelatedField(slug_field='reference', read_only=True)
+    complaint = serializers.SlugRelatedField(slug_field='reference', read_only=True, allow_null=True)
     is_late = serializers.BooleanField(read_only=True)
     status_label = serializers.CharField(source='get_status_display', read_only=True)
 
@@ -137,25 +142,28 @@ class MeasureSerializer(serializers.ModelSerializer):
         return {'id': obj.owner_id, 'name': obj.owner_display}
 
 
-class TermChangeSerializer(serializers.ModelSerializer):
+class TermChangeSerializer(BlankChoices, serializers.ModelSerializer):
     class Meta:
         model = TermChange
         fields = ('kind', 'previous_last_day', 'new_last_day', 'weeks', 'consent_received_on', 'consent_how', 'reason',
                   'created_at')
 
 
-class OmbudsmanSerializer(serializers.ModelSerializer):
+class OmbudsmanSerializer(BlankChoices, serializers.ModelSerializer):
     class Meta:
         model = OmbudsmanCase
         fields = ('id', 'ombudsman', 'reference', 'received_on', 'status', 'outcome', 'closed_on')
 
 
 class ComplaintSerializer(ComplaintListSerializer):
+    # (optional addresses read as "" when unset: plain strings in the schema, not format email)
+    complainant_email = serializers.CharField(read_only=True)
+    representative_email = serializers.CharField(read_only=True)
     employee = serializers.SerializerMethodField()
     person_complained_about = serializers.CharField(read_only=True)
     signal = serializers.SerializerMethodField()
     norms = serializers.SlugRelatedField(slug_field='number', many=True, read_only=True)
-    cause = serializers.SlugRelatedField(slug_field='code', read_only=True)
+    cause = serializers.SlugRelatedField(slug_field='code', read_only=True, allow_null=True)
     allowed_transitions = serializers.SerializerMethodField()
     not_handled_letter_due = serializers.SerializerMethodField()
     is_on_time = serializers.BooleanField(read_only=True, allow_null=True)
@@ -174,11 +182,11 @@ class ComplaintSerializer(ComplaintListSerializer):
             'not_handled_letter_due', 'is_on_time', 'letters', 'term_changes', 'measures', 'ombudsman_cases')
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(NULLABLE_OBJECT)
     def get_employee(self, obj):
         return _user(obj.employee)
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(NULLABLE_OBJECT)
     def get_signal(self, obj):
         if not obj.signal_id:
             return None
@@ -190,7 +198,7 @@ class ComplaintSerializer(ComplaintListSerializer):
         return [{'state': s, 'label': workflow.label(s), 'required': list(workflow.REQUIRED.get(s, ())),
                  'blocked': workflow.guard_errors(obj, s)} for s in workflow.allowed(obj.state)]
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field({'type': 'string', 'format': 'date', 'nullable': True})
     def get_not_handled_letter_due(self, obj):
         return services.not_handled_letter_due(obj) if obj.is_formal else None
 

@@ -184,7 +184,7 @@ class ComplaintViewSet(SignalenAPI, mixins.ListModelMixin, mixins.RetrieveModelM
                    responses=s.MeasureSerializer(many=True))
     @extend_schema(methods=['POST'], operation_id='haarlem_complaints_measures_of_complaint_create',
                    request=s.NewMeasureSerializer, responses={201: s.MeasureSerializer})
-    @action(detail=True, methods=['get', 'post'])
+    @action(detail=True, methods=['get', 'post'], pagination_class=None)  # (the whole list: a complaint has few)
     def measures(self, request, pk=None):
         if request.method == 'GET':
             complaint = self.get_object()
@@ -206,7 +206,7 @@ class ComplaintViewSet(SignalenAPI, mixins.ListModelMixin, mixins.RetrieveModelM
         return Response(s.EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.EventSerializer(many=True))
-    @action(detail=True, methods=['get'])
+    @action(detail=True, methods=['get'], pagination_class=None)
     def events(self, request, pk=None):
         complaint = self.get_object()
         return Response(s.EventSerializer(complaint.events.all(), many=True).data)

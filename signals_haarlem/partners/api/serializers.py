@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
 from signals_haarlem import signalen
@@ -79,10 +82,23 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 
 class TokenSerializer(serializers.ModelSerializer):
+    #: The longest a token may be issued for (a partner's system gets a new one in time).
+    MAX_LIFETIME = timedelta(days=5 * 366)
+
     class Meta:
         model = PartnerToken
         fields = ('id', 'name', 'key_id', 'created_at', 'created_by', 'expires_at', 'revoked_at', 'last_used_at')
         read_only_fields = ('key_id', 'created_at', 'created_by', 'revoked_at', 'last_used_at')
+
+    def validate_expires_at(self, value):
+        if value is None:
+            return None
+        now = timezone.now()
+        if value <= now:
+            raise serializers.ValidationError('Kies een moment in de toekomst.')
+        if value > now + self.MAX_LIFETIME:
+            raise serializers.ValidationError('Een token is hoogstens vijf jaar geldig; kies een eerder moment.')
+        return value
 
 
 def _complaints():

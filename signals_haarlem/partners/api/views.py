@@ -11,11 +11,10 @@ from django.utils import timezone
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from signals_haarlem.api import SignalenAPI
-from signals_haarlem.parsers import SafeJSONParser
+from signals_haarlem.api import ARRAY_OF_OBJECTS, OBJECT, OBJECT_OR_OBJECTS, SignalenAPI
+from signals_haarlem.parsers import SafeFormParser, SafeJSONParser, SafeMultiPartParser
 
 from .. import figures, reviews, services
 from ..models import FigureReport, Forward, ForwardAnswer, Partner, PartnerLog, PartnerToken, Review, ReviewAction
@@ -28,7 +27,7 @@ from .permissions import IsPartner, ModelPermissions, require
 try:
     from drf_spectacular.utils import extend_schema
 except ImportError:  # inside upstream Signalen the schema is someone else's concern
-    def extend_schema(**kwargs):
+    def extend_schema(*args, **kwargs):
         return lambda func: func
 
 
@@ -63,6 +62,7 @@ class PartnerViewSet(SignalenAPI, DjangoErrors, viewsets.ModelViewSet):
                                                           'overleggen; zet hem op niet actief.']})
         instance.delete()
 
+    @extend_schema(responses={200: ARRAY_OF_OBJECTS})
     @action(detail=False, methods=['get'], url_path='overview')
     def overview(self, request):
         """One row per partner: on-time share (last 90 days), open forwards, late actions, next review."""
@@ -76,7 +76,9 @@ class PartnerViewSet(SignalenAPI, DjangoErrors, viewsets.ModelViewSet):
             'next_review': row['next_review'].isoformat() if row['next_review'] else None,
         } for row in rows])
 
-    @action(detail=True, methods=['get', 'post'], url_path='tokens',
+    @extend_schema(methods=['GET'], responses={200: s.TokenSerializer(many=True)})
+    @extend_schema(methods=['POST'], request=s.TokenSerializer, responses={201: s.TokenSerializer})
+    @action(detail=True, methods=['get', 'post'], url_path='tokens', pagination_class=None,
             permission_classes=[require('haarlem_partners.manage_partner_tokens')])
     def tokens(self, request, pk=None):
         partner = self.get_object()
@@ -93,6 +95,7 @@ class PartnerViewSet(SignalenAPI, DjangoErrors, viewsets.ModelViewSet):
         data['token'] = plaintext  # shown once; only its hash is stored
         return Response(data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses={200: s.TokenSerializer})
     @action(detail=True, methods=['post'], url_path=r'tokens/(?P<token_id>\d+)/revoke',
             permission_classes=[require('haarlem_partners.manage_partner_tokens')])
     def revoke_token(self, request, pk=None, token_id=None):
@@ -151,7 +154,7 @@ class FiguresViewSet(SignalenAPI, DjangoErrors, mixins.ListModelMixin, mixins.Re
     serializer_class = s.FigureReportSerializer
     permission_classes = [ModelPermissions]
     queryset = FigureReport.objects.select_related('partner')
-    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, SafeMultiPartParser, SafeFormParser]
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -164,7 +167,7 @@ class FiguresViewSet(SignalenAPI, DjangoErrors, mixins.ListModelMixin, mixins.Re
         report = figures.deliver(request.data, _who(request), FigureReport.VIA_API)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=False, methods=['post'], url_path='upload', parser_classes=[MultiPartParser, FormParser])
+    @action(detail=False, methods=['post'], url_path='upload', parser_classes=[SafeMultiPartParser, SafeFormParser])
     def upload(self, request):
         """A CSV file (field `file`): all lines stored, or none with the errors per line."""
         upload = request.FILES.get('file')
@@ -259,6 +262,7 @@ class PartnerAPIView(DjangoErrors, GenericAPIView):
     serializer_class = s.PartnerJobSerializer
     authentication_classes = [PartnerTokenAuthentication]
     permission_classes = [IsPartner]
+    pagination_class = None  # (whole lists: a partner's own, bounded)
 
     @property
     def partner(self):
@@ -283,6 +287,7 @@ class PartnerForwardList(PartnerAPIView):
 
 
 class PartnerForwardDetail(PartnerAPIView):
+    @extend_schema(operation_id='partner_forwards_retrieve', responses=s.PartnerJobSerializer)
     def get(self, request, uuid):
         forward = get_object_or_404(self.forwards(), uuid=uuid)
         return Response(s.PartnerJobSerializer(services.job_for_partner(forward)).data)
@@ -290,7 +295,7 @@ class PartnerForwardDetail(PartnerAPIView):
 
 class PartnerForwardAnswer(PartnerAPIView):
     serializer_class = s.AnswerSerializer
-    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+    parser_classes = [SafeMultiPartParser, SafeFormParser, SafeJSONParser]
 
     def post(self, request, uuid):
         forward = get_object_or_404(self.forwards(), uuid=uuid)
@@ -309,12 +314,16 @@ class PartnerForwardAnswer(PartnerAPIView):
 
 class PartnerFigures(PartnerAPIView):
     serializer_class = s.FigureReportSerializer
-    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, SafeMultiPartParser, SafeFormParser]
 
+    @extend_schema(operation_id='partner_figures_list', responses=s.FigureReportSerializer(many=True))
     def get(self, request):
         return Response(s.FigureReportSerializer(FigureReport.objects.filter(partner=self.partner)
                                                  .select_related('partner'), many=True).data)
 
+    @extend_schema(operation_id='partner_figures_create',
+                   request={'application/json': OBJECT, 'multipart/form-data': OBJECT},
+                   responses={201: OBJECT_OR_OBJECTS, 400: OBJECT})
     def post(self, request):
         """JSON for one quarter, or a CSV file in `file` (only this partner's own lines)."""
         upload = request.FILES.get('file') if hasattr(request, 'FILES') else None

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from signals_haarlem import signalen
+from signals_haarlem.ids import parse_id
 from signals_haarlem.werkplek.mixins import WerkplekPage as BasePage
 
 from .. import figures, periods, reviews, services
@@ -103,8 +104,8 @@ class ForwardCreateView(WerkplekPage, View):
         else:
             raw = (request.POST.get('signal') or '').strip().upper().removeprefix('SIG-')
             # only a signal the user may see in Signalen
-            signal = signalen.visible_signals(request.user).filter(pk=int(raw)).first() \
-                if raw.isdigit() and len(raw) < 19 else None
+            signal_pk = parse_id(raw)
+            signal = signalen.visible_signals(request.user).filter(pk=signal_pk).first() if signal_pk else None
             if signal is None:
                 errors['signal'] = ['Onbekend meldingnummer.']
             else:

@@ -155,12 +155,16 @@ class ProfileInputSerializer(serializers.Serializer):
     notification_on_department_assignment = serializers.BooleanField(required=False)
 
 
-class ProfileDetailSerializer(serializers.Serializer):
-    """The shape of `profile` in responses (`departments` are names, as upstream)."""
+class ProfileListSerializer(serializers.Serializer):
+    """The shape of `profile` in a list of users (`departments` are names, as upstream)."""
     note = serializers.CharField(allow_null=True)
     departments = serializers.ListField(child=serializers.CharField())
     created_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProfileDetailSerializer(ProfileListSerializer):
+    """The shape of `profile` in one user: the list's, with the notification settings."""
     notification_on_user_assignment = serializers.BooleanField()
     notification_on_department_assignment = serializers.BooleanField()
 
@@ -208,11 +212,14 @@ class ProfileField(serializers.Field):
 
 
 class ProfileFieldSchema(OpenApiSerializerFieldExtension):
-    """In the schema, `profile` is ProfileInput in requests and ProfileDetail in responses."""
+    """In the schema, `profile` is ProfileInput in requests, ProfileList or ProfileDetail in responses."""
     target_class = 'signals_haarlem.standalone.api.settings_serializers.ProfileField'
 
     def map_serializer_field(self, auto_schema, direction):
-        serializer = ProfileInputSerializer if direction == 'request' else ProfileDetailSerializer
+        if direction == 'request':
+            serializer = ProfileInputSerializer
+        else:
+            serializer = ProfileDetailSerializer if self.target.detail else ProfileListSerializer
         return auto_schema.resolve_serializer(serializer, direction).ref
 
 
@@ -313,6 +320,7 @@ class UserDetailSerializer(_UserWriteMixin, serializers.ModelSerializer):
                                                   queryset=Group.objects.all())
     permissions = PermissionSerializer(source='user_permissions', many=True, read_only=True)
     profile = ProfileField(detail=True)
+    email = serializers.CharField(read_only=True)  # ("" for an account made without one: no format email)
 
     class Meta:
         model = User

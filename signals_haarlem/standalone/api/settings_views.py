@@ -16,10 +16,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, permissions, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from signals_haarlem.parsers import SafeFormParser, SafeJSONParser, SafeMultiPartParser
 from signals_haarlem.uploads import check_upload, safe_filename
 
 from ..models import (
@@ -172,7 +172,7 @@ class CategoryIconView(AtomicMixin, APIView):
     """`PUT /private/categories/{id}/icon` (multipart `icon`: PNG, JPEG, GIF, WEBP or SVG) and `DELETE`."""
     permission_classes = [StaffReadModelWrite]
     write_permissions = {'PUT': ['signals.change_category'], 'DELETE': ['signals.change_category']}
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [SafeMultiPartParser, SafeFormParser]
 
     def _category(self, pk):
         return get_object_or_404(_categories(), pk=pk)
@@ -226,6 +226,7 @@ class StatusMessageTemplatesView(AtomicMixin, APIView):
     the standard texts per status of a category. POST replaces the category's whole set."""
     permission_classes = [StaffReadModelWrite]
     write_permissions = {'POST': ['signals.sia_statusmessagetemplate_write']}
+    parser_classes = [SafeJSONParser]  # (a list of states with their texts: JSON only, as upstream)
 
     def _category(self):
         if 'sub_slug' in self.kwargs:

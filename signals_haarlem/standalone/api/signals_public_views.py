@@ -10,12 +10,12 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http_status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from signals_haarlem.parsers import SafeFormParser, SafeMultiPartParser
 from signals_haarlem.uploads import IMAGE_TYPES, check_upload
 
 from .. import workflow
@@ -147,7 +147,7 @@ def public_upload_allowed(signal, now=None):
 
 class PublicSignalAttachments(PublicView):
     """`POST /signals/v1/public/signals/{uuid}/attachments/` (multipart `file`): a photo of the signal."""
-    parser_classes = (MultiPartParser, FormParser)
+    parser_classes = (SafeMultiPartParser, SafeFormParser)
     throttle_classes = (PublicCreateThrottle,)
     throttle_scope = 'public_create'
     serializer_class = AttachmentUploadSerializer
@@ -208,14 +208,20 @@ class PublicSignalGeography(PublicView):
 
 def geojson_page(request, rows, feature):
     """A GeoJSON FeatureCollection of one page of `rows`; `feature(row)` gives (lon, lat, properties)."""
-    try:
-        page = max(1, int(request.query_params.get('geopage') or 1))
-        size = min(4000, max(1, int(request.query_params.get('page_size') or 4000)))
-    except ValueError:
-        raise ValidationError({'page_size': ['Geef een geheel getal.']})
+    errors, numbers = {}, {}
+    for name, default in (('geopage', 1), ('page_size', 4000)):
+        try:
+            numbers[name] = int(request.query_params.get(name) or default)
+        except ValueError:
+            errors[name] = ['Geef een geheel getal.']
+    if errors:
+        raise ValidationError(errors)
+    page = max(1, numbers['geopage'])
+    size = min(4000, max(1, numbers['page_size']))
     total = rows.count()
     features = []
-    for row in rows[(page - 1) * size: page * size]:
+    # (a page past the end is empty without asking the database: an offset beyond 64 bits breaks the query)
+    for row in rows[(page - 1) * size: page * size] if (page - 1) * size < total else ():
         lon, lat, properties = feature(row)
         if lon is None or lat is None:
             continue

@@ -6,6 +6,8 @@ request bodies are the DRF input serializers.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from signals_haarlem.api import OBJECT_OR_OBJECTS
+
 from .. import workflow
 from .signals_filters import BOOLEANS, CONTACT_DETAILS, FEEDBACK, KINDS, ORDERING, PRIORITIES, PUNCTUALITY, TYPES
 
@@ -14,8 +16,9 @@ PATH, QUERY = OpenApiParameter.PATH, OpenApiParameter.QUERY
 PK = OpenApiParameter('id', OpenApiTypes.INT, PATH, description='Id van de melding')
 ATTACHMENT_PK = OpenApiParameter('attachment_pk', OpenApiTypes.INT, PATH, description='Id van de bijlage')
 UUID = OpenApiParameter('uuid', OpenApiTypes.UUID, PATH, description='signal_id (uuid) van de melding')
-SLUG = OpenApiParameter('slug', OpenApiTypes.STR, PATH, description='Slug van de hoofdcategorie')
-SUB_SLUG = OpenApiParameter('sub_slug', OpenApiTypes.STR, PATH, description='Slug van de subcategorie')
+SLUG_SCHEMA = {'type': 'string', 'pattern': '^[-a-zA-Z0-9_]+$'}  # (what the URL accepts: letters, digits, - and _)
+SLUG = OpenApiParameter('slug', SLUG_SCHEMA, PATH, description='Slug van de hoofdcategorie')
+SUB_SLUG = OpenApiParameter('sub_slug', SLUG_SCHEMA, PATH, description='Slug van de subcategorie')
 
 PAGE = [OpenApiParameter('page', OpenApiTypes.INT, QUERY), OpenApiParameter('page_size', OpenApiTypes.INT, QUERY)]
 GEO_PAGE = [OpenApiParameter('geopage', OpenApiTypes.INT, QUERY),
@@ -58,6 +61,11 @@ def obj(description):
 
 def objects(description):
     return OpenApiResponse({'type': 'array', 'items': {'type': 'object'}}, description=description)
+
+
+def object_or_objects(description):
+    """An object, or an array of them when the request was an array (a batch)."""
+    return OpenApiResponse(OBJECT_OR_OBJECTS, description=description)
 
 
 NOT_FOUND = OpenApiResponse(description='Onbekend, of niet zichtbaar voor deze gebruiker')

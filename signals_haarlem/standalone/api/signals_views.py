@@ -17,11 +17,11 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http_status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from signals_haarlem.parsers import SafeJSONParser
+from signals_haarlem.ids import MAX_ID
+from signals_haarlem.parsers import SafeFormParser, SafeJSONParser, SafeMultiPartParser
 
 from .. import feedback, mail, reporters, workflow
 from ..models import Attachment, History, Reporter, Signal
@@ -37,7 +37,6 @@ from .signals_serializers import (
     private_signal_detail, private_signal_list_item, reporter_dict, signal_queryset,
 )
 
-MAX_ID = 2 ** 62
 
 
 def who(request):
@@ -96,7 +95,8 @@ class SignalList(PrivateView):
         return signal_page(self, request, order_signals(qs, request.query_params))
 
     @extend_schema(tags=['private: signals'], request=PrivateSignalCreateSerializer,
-                   responses={201: sc.obj('De nieuwe melding (of een lijst bij een array)'), 400: sc.BAD,
+                   responses={201: sc.object_or_objects('De nieuwe melding (een lijst bij een array)'),
+                              400: sc.object_or_objects('Veldfouten (per melding bij een array); niets opgeslagen'),
                               403: sc.obj('Geen recht')})
     def post(self, request):
         require(request, 'sia_signal_create_initial')
@@ -243,7 +243,7 @@ class SignalHistory(PrivateView):
 
 class SignalAttachments(PrivateView):
     """`GET /private/signals/{id}/attachments` and `POST` (multipart `file`)."""
-    parser_classes = (MultiPartParser, FormParser, SafeJSONParser)
+    parser_classes = (SafeMultiPartParser, SafeFormParser, SafeJSONParser)
     serializer_class = AttachmentUploadSerializer
 
     @extend_schema(tags=['private: signals'], operation_id='v1_private_signals_attachments_list',

@@ -213,7 +213,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
     """A signal in a lane's queue (from SignalLane, with everything joined in one query)."""
     signal = serializers.SerializerMethodField()
     lane = serializers.SlugRelatedField(slug_field='code', read_only=True)
-    area = serializers.SlugRelatedField(slug_field='code', read_only=True)
+    area = serializers.SlugRelatedField(slug_field='code', read_only=True, allow_null=True)
     reason = serializers.CharField(source='decision.reason', read_only=True)
     rule = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
@@ -310,15 +310,7 @@ class QueueFilterSerializer(serializers.Serializer):
     def validate_category(self, value):
         if not value:
             return None
-        Category = signalen.get_model('Category')
-        qs = Category.objects.select_related('parent')
-        if value.isdigit():
-            category = qs.filter(pk=int(value)).first()
-        elif '/' in value:
-            main, sub = value.split('/', 1)
-            category = qs.filter(parent__slug=main, slug=sub).first()
-        else:
-            category = qs.filter(parent__isnull=True, slug=value).first()
+        category = signalen.find_category(value)
         if category is None:
             raise serializers.ValidationError('Onbekende categorie.')
         return category

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from signals_haarlem import signalen
-from signals_haarlem.api import SignalenAPI
+from signals_haarlem.api import ARRAY_OF_OBJECTS, SignalenAPI
 
 from .. import engine, rules as rule_kinds, services
 from ..models import Area, CategoryLane, Decision, Lane, Rule, SignalLane, SlaEvent, fallback_lane_code
@@ -85,6 +85,17 @@ class Pagination(PageNumberPagination):
             'results': data,
         }, headers={'X-Total-Count': str(self.page.paginator.count)})
 
+    def get_paginated_response_schema(self, schema):
+        return {'type': 'object', 'required': ['_links', 'count', 'results'],
+                'properties': {'_links': {'type': 'object'}, 'count': {'type': 'integer'}, 'results': schema}}
+
+
+#: The dry run's answer.
+DRY_RUN = {'type': 'object', 'properties': {
+    'total': {'type': 'integer'}, 'changed': {'type': 'integer'}, 'unchanged': {'type': 'integer'},
+    'manual': {'type': 'integer'}, 'moves': ARRAY_OF_OBJECTS, 'hits': ARRAY_OF_OBJECTS, 'changes': ARRAY_OF_OBJECTS},
+    'required': ['total', 'changed', 'unchanged', 'manual', 'moves', 'hits', 'changes']}
+
 
 def _who(request):
     return getattr(request.user, 'email', '') or request.user.get_username()
@@ -122,6 +133,7 @@ class RuleViewSet(SignalenAPI, ProtectedDestroyMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer):
         serializer.save(updated_by=_who(self.request))
 
+    @extend_schema(responses={200: ARRAY_OF_OBJECTS})
     @action(detail=False, methods=['get'], permission_classes=[require('haarlem_triage.view_rule')])
     def kinds(self, request):
         """The registered rule kinds and their parameters."""
@@ -129,6 +141,7 @@ class RuleViewSet(SignalenAPI, ProtectedDestroyMixin, viewsets.ModelViewSet):
                           'uses_database': kind.uses_database, 'params': kind.schema()}
                          for kind in rule_kinds.all_kinds()])
 
+    @extend_schema(request=s.DryRunSerializer, responses={200: DRY_RUN})
     @action(detail=False, methods=['post'], url_path='dry-run',
             permission_classes=[require('haarlem_triage.dryrun_rule')])
     def dry_run(self, request):
@@ -267,8 +280,7 @@ class QueuesView(SignalenAPI, APIView):
     """The lanes with their number of open, overdue and due-today signals."""
     permission_classes = [require('haarlem_triage.view_decision')]
 
-    @extend_schema(operation_id='haarlem_triage_queues_list',
-                   responses={200: OpenApiTypes.OBJECT if OpenApiTypes else None})
+    @extend_schema(operation_id='haarlem_triage_queues_list', responses={200: ARRAY_OF_OBJECTS})
     def get(self, request):
         counts = services.lane_counts(user=request.user)
         lanes = Lane.objects.filter(is_active=True).select_related('department').order_by('order', 'code')
@@ -286,6 +298,7 @@ class QueueView(SignalenAPI, APIView):
     days), category=<id | main | main/sub>, area=<code>, manual=true|false; page, page_size."""
     permission_classes = [require('haarlem_triage.view_decision')]
     serializer_class = s.QueueItemSerializer
+    pagination_class = Pagination  # (what the schema shows: a page)
 
     @extend_schema(operation_id='haarlem_triage_queue_list', parameters=[
         OpenApiParameter('overdue', bool, description='Alleen te laat'),
