@@ -44,6 +44,9 @@ HAARLEM_APPS = [
 HAARLEM = {
     # Lane used for categories without a mapping.
     'TRIAGE_FALLBACK_LANE': env('HAARLEM_TRIAGE_FALLBACK_LANE', 'eenvoudig'),
+    # The category ("main/sub") a signal of type Klacht moves to when it becomes a complaint, so that only
+    # the complaint category's departments (and who sees all categories) see it; empty: it stays put.
+    'COMPLAINT_CATEGORY': env('HAARLEM_COMPLAINT_CATEGORY', 'overig/klacht'),
     # Days after closing before contact details of reporters/complainants are anonymised.
     'RETENTION_DAYS': env_int('HAARLEM_RETENTION_DAYS', 365 * 2),
     # The public frontend's base URL, used in mails to residents.

@@ -173,6 +173,8 @@ SPECTACULAR_SETTINGS = {
     'VERSION': '1',
     'SERVE_INCLUDE_SCHEMA': False,
     'COMPONENT_SPLIT_REQUEST': True,
+    # A <slug:...> in a URL accepts what Django's slug converter does (and the schema says so).
+    'PATH_CONVERTER_OVERRIDES': {'slug': {'type': 'string', 'pattern': '^[-a-zA-Z0-9_]+$'}},
     # Swagger UI and Redoc from the installed package (drf-spectacular-sidecar), not from a CDN
     'SWAGGER_UI_DIST': 'SIDECAR', 'SWAGGER_UI_FAVICON_HREF': 'SIDECAR', 'REDOC_DIST': 'SIDECAR',
 }

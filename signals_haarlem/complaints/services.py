@@ -10,6 +10,7 @@ import logging
 from datetime import date, datetime
 
 import django.dispatch
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -412,13 +413,56 @@ def create_from_signal(signal, user=None):
     }
     try:
         with transaction.atomic():
-            return register_complaint(data, user=user, signal=signal, strict=False), True
+            complaint = register_complaint(data, user=user, signal=signal, strict=False)
     except Exception:
         # Another process registered it at the same moment (unique signal): use that one.
         existing = Complaint.objects.filter(signal=signal).first()
         if existing is not None:
             return existing, False
         raise
+    shield_intake_signal(complaint)
+    return complaint, True
+
+
+def complaint_category():
+    """The Signalen category that keeps signals of type Klacht (HAARLEM['COMPLAINT_CATEGORY'], "main/sub");
+    None when it is not configured or does not exist."""
+    path = settings.HAARLEM.get('COMPLAINT_CATEGORY') or ''
+    return signalen.find_category(path) if '/' in path else None
+
+
+def shield_intake_signal(complaint):
+    """Keep a complaint's intake signal (type Klacht: its text is the complaint, its reporter the
+    complainant) where only those who may read complaints see it in Signalen: the complaint category.
+
+    Signalen shows a signal to whoever sees all categories (here the KCC, which takes complaints in and
+    answers the complainant, and the complaint roles), and to the departments of its category and of
+    its routing. The complaint category's departments are the complaint coordination and Team Maatwerk
+    (which the triage gives a complaint: personal contact with the person); the team whose category
+    the report was made in (and who may be the one complained about) and Team Monitoring are not among
+    them. The move is in the signal's history with its reason; the category it came in with stays in
+    the complaint's events. Returns True if the signal was moved."""
+    signal = complaint.signal
+    category = complaint_category()
+    if signal is None or category is None:
+        return False
+    current = signalen.category_of(signal)
+    if current is not None and current.pk == category.pk:
+        return False
+    signalen.set_category(signal, category)
+    signalen.add_note(signal, f'Klacht {complaint.reference}: de melding staat nu in de categorie {category.name}, '
+                              f'zodat alleen de klachtencoördinatie, Team Maatwerk, het KCC en de klachtbehandelaars '
+                              f'haar zien (de klacht hoort bij de klachtrollen).')
+    _event(complaint, 'signal', None, reason=f'Melding in de categorie {category.name} gezet (was: '
+                                              f'{current.name if current else "geen"}).',
+           data={'category_before': _category_path(current), 'category': _category_path(category)})
+    return True
+
+
+def _category_path(category):
+    if category is None:
+        return None
+    return f'{category.parent.slug}/{category.slug}' if category.parent_id else category.slug
 
 
 @transaction.atomic

@@ -58,6 +58,7 @@ MAIN_LANES = {
 
 # (main slug pattern, sub slug pattern, lane): first match wins.
 SUB_LANES = [
+    ('overig', 'klacht', 'maatwerk'),  # (type Klacht: the complaint category, see complaints/intake.py)
     ('afval', 'asbest-accu', 'complex'),
     ('afval', 'handhaving-op-afval', 'complex'),
     ('openbaar-groen-en-water', 'boom-afval', 'eenvoudig'),

@@ -47,10 +47,10 @@ def loaded():
 
 def test_loads_the_standard_tree_with_service_levels_and_departments(loaded):
     data = categories_json()
-    assert (len(data), sum(len(main['sub_categories']) for main in data)) == (13, 155)
+    assert (len(data), sum(len(main['sub_categories']) for main in data)) == (13, 156)
     if not signalen.UPSTREAM:  # upstream keeps the categories its own migrations made, next to Haarlem's
         assert Category.objects.filter(parent=None).count() == 13
-        assert Category.objects.filter(parent__isnull=False).count() == 155
+        assert Category.objects.filter(parent__isnull=False).count() == 156
     service_levels = signalen.service_level_objectives()
     for main in data:
         assert Category.objects.get(parent=None, slug=main['slug']).name == main['name']
@@ -68,6 +68,36 @@ def test_loads_the_standard_tree_with_service_levels_and_departments(loaded):
                 (d['code'], d['is_responsible']) for d in sub['departments']}
             assert sum(link.is_responsible for link in links) == 1
     assert Category.objects.get(parent__slug='overig', slug='overig').is_active
+
+
+def test_monitoring_sees_every_category_but_the_complaints(loaded):
+    """Team Monitoring reads signals through the categories it is listed at (its role no longer sees all
+    categories): every one but Klacht, whose departments are the complaint coordination and Maatwerk."""
+    links = CategoryDepartment.objects.filter(department__code='MON')
+    subs = Category.objects.filter(parent__isnull=False, parent__slug__in=[m['slug'] for m in categories_json()])
+    assert set(links.filter(can_view=True, is_responsible=False).values_list('category_id', flat=True)) == set(
+        subs.exclude(parent__slug='overig', slug='klacht').values_list('pk', flat=True))
+    klacht = Category.objects.get(parent__slug='overig', slug='klacht')
+    assert {(link.department.code, link.is_responsible, link.can_view) for link in
+            CategoryDepartment.objects.filter(category=klacht).select_related('department')} == {
+        ('KLA', True, True), ('MTW', False, True)}
+    monitoring = set(Group.objects.get(name='Monitoring').permissions.values_list('codename', flat=True))
+    assert 'sia_can_view_all_categories' not in monitoring and 'sia_read' in monitoring
+
+
+def test_the_migration_takes_see_all_from_an_existing_monitoring_role(loaded):
+    import importlib
+
+    from django.apps import apps
+    migration = importlib.import_module(
+        'signals_haarlem.complaints.migrations.0003_monitoring_role_without_view_all')
+    monitoring = Group.objects.get(name='Monitoring')
+    migration.backwards(apps, None)  # as an installation before it had the role
+    assert monitoring.permissions.filter(codename='sia_can_view_all_categories').exists()
+    migration.forwards(apps, None)
+    assert not monitoring.permissions.filter(codename='sia_can_view_all_categories').exists()
+    assert Group.objects.get(name='Klachtcoördinator').permissions.filter(
+        codename='sia_can_view_all_categories').exists()
 
 
 def test_departments_sources_and_roles(loaded):
@@ -106,7 +136,7 @@ def test_second_run_changes_nothing(loaded):
     report = fixtures_loader.load_all(apps=False)
     assert row_counts() == before
     assert not report.changed
-    assert report.counts['categories'].unchanged == 168
+    assert report.counts['categories'].unchanged == 169
 
 
 def test_command_is_idempotent_and_says_so():
@@ -115,7 +145,7 @@ def test_command_is_idempotent_and_says_so():
     # all new on the standalone core; inside upstream some of them exist already (its standard tree)
     created, updated, unchanged = map(int, re.search(
         r'categories: (\d+) created, (\d+) updated, (\d+) unchanged', out.getvalue()).groups())
-    assert created + updated + unchanged == 168 and (created == 168 or signalen.UPSTREAM)
+    assert created + updated + unchanged == 169 and (created == 169 or signalen.UPSTREAM)
     before = row_counts()
     out = StringIO()
     call_command('load_haarlem_fixtures', '--no-apps', stdout=out, stderr=StringIO())
@@ -192,10 +222,14 @@ def test_categories_json_is_what_the_tool_builds_from_the_standard_tree():
 
 
 def test_tree_is_signalens_standard_tree():
+    """Signalen's standard tree, plus only the sub categories Haarlem adds (Overig > Klacht)."""
     tool = _build_tool()
     standard = json.loads(tool.SOURCE.read_text(encoding='utf-8'))
+    added = {(main, item['slug']) for main, item in tool.HAARLEM_SUBS}
+    assert added == {('overig', 'klacht')}
     ours = categories_json()
-    assert [(m['slug'], [(s['slug'], s['name'], s['sla']) for s in m['sub_categories']]) for m in ours] == [
+    assert [(m['slug'], [(s['slug'], s['name'], s['sla']) for s in m['sub_categories']
+                         if (m['slug'], s['slug']) not in added]) for m in ours] == [
         (m['slug'], [(s['slug'], s['name'], s['sla']) for s in m['sub_categories']]) for m in standard]
 
 
