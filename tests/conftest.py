@@ -4,6 +4,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: F401  (re-exported 
 from signals_haarlem import signalen, workdays
 
 
+@pytest.fixture
+def postgresql_only():
+    """For tests of row locks between transactions: skipped unless the test database is PostgreSQL
+    (scripts/with-postgres and the upstream stage run them there)."""
+    from django.db import connection
+    if connection.vendor != 'postgresql':
+        pytest.skip('needs PostgreSQL (row locks); run through scripts/with-postgres')
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Closure days and triage rules may be rolled back with a test's transaction; start every test with a

@@ -3,18 +3,12 @@ the other is refused, and nothing of the loser stays."""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from signals_haarlem.partners import links, services
 from signals_haarlem.partners.models import Forward, ForwardAnswer, ForwardEvent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != 'postgresql':
-        pytest.skip('needs PostgreSQL (row locks); run through scripts/with-postgres')
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures('postgresql_only')]
 
 
 def test_one_link_two_answers_one_wins(partner, signal):

@@ -7,7 +7,7 @@ signal is always in a state the workflow allows.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from signals_haarlem import signalen
 from signals_haarlem.standalone import workflow
@@ -15,13 +15,7 @@ from signals_haarlem.standalone.managers import ConcurrentUpdate
 from signals_haarlem.standalone.models import History, Signal, Status
 from tests.factories import CategoryFactory, make_signal
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != 'postgresql':
-        pytest.skip('needs PostgreSQL (row locks); run through scripts/with-postgres')
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures('postgresql_only')]
 
 
 def _race(signal_pk, moves):

@@ -4,19 +4,13 @@ has one current lane: neither request fails on the current lane's key (a 500 fou
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from signals_haarlem.triage import services
 from signals_haarlem.triage.models import Decision, SignalLane
 from tests.factories import make_signal
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != 'postgresql':
-        pytest.skip('needs PostgreSQL (row locks); run through scripts/with-postgres')
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures('postgresql_only')]
 
 
 def test_two_first_retriages_at_once_both_recorded(lanes, container_vol):
